@@ -1,0 +1,53 @@
+# Framsyn: `make run` starts the app with demo data; `make test` runs the checks and tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := web
+
+.PHONY: run test install install-dev lint format worker clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall when the project's dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+instance/secret_key:
+	mkdir -p instance
+	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
+	chmod 600 $@
+
+run: install instance/secret_key
+	SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask db upgrade
+	SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask demo-data --if-empty
+	@echo "Framsyn runs on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask run --host $(HOST) --port $(PORT)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+worker: install
+	$(BIN)/rq worker --url "$$REDIS_URL" framsyn
+
+clean:
+	rm -rf $(VENV) instance/framsyn.db* .pytest_cache .ruff_cache

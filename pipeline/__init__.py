@@ -1,0 +1,1 @@
+"""Framsyn's domain: organisations, people, calls, project ideas, stages and their history."""

@@ -1,0 +1,417 @@
+"""The domain's tables as typed SQLAlchemy 2.x models."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum, StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pipeline.db import Base, UTCDateTime
+from pipeline.i18n import Text as L10n
+from pipeline.stages import TEAM, Stage
+
+
+def utcnow() -> dt.datetime:
+    """The current time in UTC, timezone-aware."""
+    return dt.datetime.now(dt.UTC)
+
+
+def str_enum(enum_cls: type[Enum], name: str) -> SAEnum:
+    """A portable enum column stored as its values and guarded by a named CHECK constraint."""
+    return SAEnum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Role(StrEnum):
+    """What a user may do in Framsyn."""
+
+    ACTOR = "actor"
+    SUPPORT = "support"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> L10n:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ACTOR: L10n("Lokal aktör", "Local actor"),
+    Role.SUPPORT: L10n("Regionens stödteam", "Regional support team"),
+    Role.ADMIN: L10n("Administratör", "Administrator"),
+}
+
+
+class OrgType(StrEnum):
+    """The kinds of organisation that take part in ESF projects."""
+
+    KOMMUN = "kommun"
+    ARBETSFORMEDLINGEN = "arbetsformedlingen"
+    FORSAKRINGSKASSAN = "forsakringskassan"
+    LARCENTRUM = "larcentrum"
+    SAMORDNINGSFORBUND = "samordningsforbund"
+    REGION = "region"
+    FORETAG = "foretag"
+    IDEELL = "ideell"
+    ANNAN = "annan"
+
+    @property
+    def label(self) -> L10n:
+        return ORG_TYPE_LABELS[self]
+
+
+ORG_TYPE_LABELS = {
+    OrgType.KOMMUN: L10n("Kommun", "Municipality"),
+    OrgType.ARBETSFORMEDLINGEN: L10n("Arbetsförmedlingen", "Public Employment Service"),
+    OrgType.FORSAKRINGSKASSAN: L10n("Försäkringskassan", "Social Insurance Agency"),
+    OrgType.LARCENTRUM: L10n("Lärcentrum", "Learning centre"),
+    OrgType.SAMORDNINGSFORBUND: L10n("Samordningsförbund", "Coordination association"),
+    OrgType.REGION: L10n("Region", "Region"),
+    OrgType.FORETAG: L10n("Företag", "Company"),
+    OrgType.IDEELL: L10n("Ideell organisation", "Non-profit organisation"),
+    OrgType.ANNAN: L10n("Annan", "Other"),
+}
+
+
+class Municipality(Base):
+    """A kommun of the configured region."""
+
+    __tablename__ = "municipality"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(4), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    region: Mapped[str] = mapped_column(String(80))
+
+    def __repr__(self) -> str:
+        return f"<Municipality {self.code} {self.name}>"
+
+
+class Organisation(Base):
+    """A kommun, authority, learning centre, company or association."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    type: Mapped[OrgType] = mapped_column(str_enum(OrgType, "org_type"))
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipality.id", ondelete="SET NULL")
+    )
+    org_number: Mapped[str | None] = mapped_column(String(11))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    municipality: Mapped[Municipality | None] = relationship()
+    users: Mapped[list[User]] = relationship(back_populates="organisation")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.name!r}>"
+
+
+class User(Base):
+    """A person who signs in: a local actor, a support-team member or an admin."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"), default=Role.ACTOR)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    locale: Mapped[str | None] = mapped_column(String(5))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="users")
+
+    @property
+    def is_team(self) -> bool:
+        """True for the region's support team and admins, who see the whole pipeline."""
+        return self.role.value in TEAM
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role.value}>"
+
+
+class Call(Base):
+    """An utlysning: a call for applications from the ESF Council."""
+
+    __tablename__ = "call"
+    __table_args__ = (CheckConstraint("closes >= opens", name="closes_after_opens"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    diarienummer: Mapped[str] = mapped_column(String(40), unique=True)
+    programme_area: Mapped[str] = mapped_column(String(120))
+    specific_objective: Mapped[str | None] = mapped_column(String(120))
+    opens: Mapped[dt.date] = mapped_column(Date)
+    closes: Mapped[dt.date] = mapped_column(Date)
+    region: Mapped[str] = mapped_column(String(80))
+    template_key: Mapped[str] = mapped_column(String(40), default="esf_plus")
+
+    def __repr__(self) -> str:
+        return f"<Call {self.diarienummer}>"
+
+
+idea_municipality = Table(
+    "idea_municipality",
+    Base.metadata,
+    Column("idea_id", ForeignKey("project_idea.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "municipality_id",
+        ForeignKey("municipality.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
+class IdeaPartner(Base):
+    """A partner organisation on an idea; `can_edit` gives its members the right to edit."""
+
+    __tablename__ = "idea_partner"
+
+    idea_id: Mapped[int] = mapped_column(
+        ForeignKey("project_idea.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    can_edit: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+class ProjectIdea(Base):
+    """A local (or regional) project idea on its way to an ESF application."""
+
+    __tablename__ = "project_idea"
+    __table_args__ = (
+        CheckConstraint("participants_women >= 0", name="women_not_negative"),
+        CheckConstraint("participants_men >= 0", name="men_not_negative"),
+        CheckConstraint(
+            "participants_total >= participants_women + participants_men", name="total_covers"
+        ),
+        CheckConstraint("budget_total >= 0", name="budget_not_negative"),
+        CheckConstraint("esf_share >= 0 AND esf_share <= budget_total", name="esf_within_budget"),
+        CheckConstraint("esf_granted >= 0", name="granted_not_negative"),
+        CheckConstraint(
+            "period_end IS NULL OR period_start IS NULL OR period_end >= period_start",
+            name="period_ordered",
+        ),
+        CheckConstraint("regional_project_id IS NULL OR regional_project_id <> id", name="no_self"),
+        Index("ix_project_idea_stage_changed", "stage", "stage_changed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    background: Mapped[str] = mapped_column(Text, default="")
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    target_groups: Mapped[str] = mapped_column(Text, default="")
+    participants_women: Mapped[int] = mapped_column(Integer, default=0)
+    participants_men: Mapped[int] = mapped_column(Integer, default=0)
+    participants_total: Mapped[int] = mapped_column(Integer, default=0)
+    lead_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
+    )
+    programme_area: Mapped[str] = mapped_column(String(120), default="")
+    call_id: Mapped[int | None] = mapped_column(
+        ForeignKey("call.id", ondelete="SET NULL"), index=True
+    )
+    budget_total: Mapped[int] = mapped_column(Integer, default=0)
+    esf_share: Mapped[int] = mapped_column(Integer, default=0)
+    esf_granted: Mapped[int | None] = mapped_column(Integer)
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+    contact_name: Mapped[str] = mapped_column(String(120), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    stage: Mapped[Stage] = mapped_column(str_enum(Stage, "stage"), default=Stage.IDEA)
+    stage_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    parked_from: Mapped[Stage | None] = mapped_column(str_enum(Stage, "parked_from"))
+    submitted_on: Mapped[dt.date | None] = mapped_column(Date)
+    esf_diarienummer: Mapped[str | None] = mapped_column(String(40))
+    is_regional: Mapped[bool] = mapped_column(Boolean, default=False)
+    regional_project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project_idea.id", ondelete="SET NULL"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    lead_organisation: Mapped[Organisation | None] = relationship()
+    call: Mapped[Call | None] = relationship()
+    municipalities: Mapped[list[Municipality]] = relationship(
+        secondary=idea_municipality, order_by=Municipality.name
+    )
+    partners: Mapped[list[IdeaPartner]] = relationship(cascade="all, delete-orphan")
+    created_by: Mapped[User | None] = relationship()
+    regional_project: Mapped[ProjectIdea | None] = relationship(
+        remote_side=[id], back_populates="member_ideas"
+    )
+    member_ideas: Mapped[list[ProjectIdea]] = relationship(
+        back_populates="regional_project", order_by="ProjectIdea.title"
+    )
+    history: Mapped[list[StageChange]] = relationship(
+        back_populates="idea", order_by="StageChange.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def partner_organisations(self) -> list[Organisation]:
+        return [p.organisation for p in self.partners]
+
+    @property
+    def is_final(self) -> bool:
+        """True when the idea has reached a stage nothing follows."""
+        return self.stage.is_final
+
+    def organisation_ids(self, *, editing: bool = False) -> set[int]:
+        """The organisations whose members may see (or, with `editing`, edit) this idea."""
+        ids = {p.organisation_id for p in self.partners if p.can_edit or not editing}
+        if self.lead_organisation_id is not None:
+            ids.add(self.lead_organisation_id)
+        return ids
+
+    def can_view(self, user: User) -> bool:
+        """True if `user` may see this idea."""
+        if user.is_team:
+            return True
+        return user.organisation_id is not None and user.organisation_id in self.organisation_ids()
+
+    def can_edit(self, user: User) -> bool:
+        """True if `user` may change this idea's content."""
+        if user.is_team:
+            return True
+        return user.organisation_id is not None and user.organisation_id in self.organisation_ids(
+            editing=True
+        )
+
+    def can_move_to(self, target: Stage, user: User) -> bool:
+        """True if the table allows `user` to move this idea to `target` (guards aside)."""
+        from pipeline.stages import transition
+
+        move = transition(self.stage, target)
+        return move is not None and user.role.value in move.roles and self.can_edit(user)
+
+    def __repr__(self) -> str:
+        return f"<ProjectIdea {self.id} {self.title!r} {self.stage.value}>"
+
+
+class StageChange(Base):
+    """One move of an idea from one stage to another, written only by `advance_stage`."""
+
+    __tablename__ = "stage_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(
+        ForeignKey("project_idea.id", ondelete="CASCADE"), index=True
+    )
+    from_stage: Mapped[Stage | None] = mapped_column(str_enum(Stage, "from_stage"))
+    to_stage: Mapped[Stage] = mapped_column(str_enum(Stage, "to_stage"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    idea: Mapped[ProjectIdea] = relationship(back_populates="history")
+    user: Mapped[User | None] = relationship()
+
+
+class Visibility(StrEnum):
+    """Who sees a comment."""
+
+    SHARED = "shared"
+    INTERNAL = "internal"
+
+
+class Comment(Base):
+    """A comment on an idea: shared with the applicant, or internal to the support team."""
+
+    __tablename__ = "comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(
+        ForeignKey("project_idea.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    body: Mapped[str] = mapped_column(Text)
+    visibility: Mapped[Visibility] = mapped_column(
+        str_enum(Visibility, "visibility"), default=Visibility.SHARED
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    idea: Mapped[ProjectIdea] = relationship()
+    author: Mapped[User | None] = relationship()
+
+    def can_view(self, user: User) -> bool:
+        """Internal comments are for the support team only."""
+        return self.visibility == Visibility.SHARED or user.is_team
+
+
+class ActivityLog(Base):
+    """Who changed what, and when."""
+
+    __tablename__ = "activity_log"
+    __table_args__ = (Index("ix_activity_log_created", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(60))
+    entity_type: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    idea_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project_idea.id", ondelete="CASCADE"), index=True
+    )
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User | None] = relationship()
+
+
+__all__ = [
+    "ActivityLog",
+    "Call",
+    "Comment",
+    "IdeaPartner",
+    "Municipality",
+    "Organisation",
+    "OrgType",
+    "ProjectIdea",
+    "Role",
+    "StageChange",
+    "User",
+    "Visibility",
+    "idea_municipality",
+]

@@ -1,0 +1,475 @@
+"""State-changing operations. Each takes an explicit actor, checks permissions and guards,
+flushes and never commits: the caller (a request or a job) owns the transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import pipeline.guards  # noqa: F401  (registers the table's guards)
+from pipeline.errors import GuardFailed, IllegalTransition, InvalidData, NotAllowed
+from pipeline.i18n import Text
+from pipeline.models import (
+    ActivityLog,
+    Call,
+    Comment,
+    IdeaPartner,
+    Municipality,
+    Organisation,
+    ProjectIdea,
+    Role,
+    StageChange,
+    User,
+    Visibility,
+    utcnow,
+)
+from pipeline.stages import Stage, failed_guards, transition
+
+TITLE_MAX = 200
+TEXT_MAX = 5000
+
+
+@dataclass
+class IdeaData:
+    """The editable content of an idea, as a form or a fixture gives it."""
+
+    title: str
+    summary: str = ""
+    background: str = ""
+    purpose: str = ""
+    target_groups: str = ""
+    participants_women: int = 0
+    participants_men: int = 0
+    participants_total: int = 0
+    lead_organisation_id: int | None = None
+    partner_ids: Sequence[int] = ()
+    municipality_ids: Sequence[int] = ()
+    programme_area: str = ""
+    call_id: int | None = None
+    budget_total: int = 0
+    esf_share: int = 0
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def problems(self) -> list[Text]:
+        """Domain rules the data breaks (forms check the same, with per-field messages)."""
+        found: list[Text] = []
+        if not self.title.strip():
+            found.append(Text("Idén behöver en titel.", "The idea needs a title."))
+        if len(self.title) > TITLE_MAX:
+            found.append(
+                Text(
+                    f"Titeln får vara högst {TITLE_MAX} tecken.",
+                    f"The title may be at most {TITLE_MAX} characters.",
+                )
+            )
+        for name in ("summary", "background", "purpose", "target_groups"):
+            if len(getattr(self, name)) > TEXT_MAX:
+                found.append(
+                    Text(
+                        f"En text får vara högst {TEXT_MAX} tecken.",
+                        f"A text may be at most {TEXT_MAX} characters.",
+                    )
+                )
+                break
+        numbers = (
+            self.participants_women,
+            self.participants_men,
+            self.participants_total,
+            self.budget_total,
+            self.esf_share,
+        )
+        if any(n < 0 for n in numbers):
+            found.append(
+                Text(
+                    "Antal och belopp kan inte vara negativa.",
+                    "Numbers and amounts cannot be negative.",
+                )
+            )
+        if self.participants_total < self.participants_women + self.participants_men:
+            found.append(
+                Text(
+                    "Totalt antal deltagare måste vara minst kvinnor + män.",
+                    "Total participants must be at least women + men.",
+                )
+            )
+        if self.esf_share > self.budget_total:
+            found.append(
+                Text(
+                    "Sökt ESF-stöd kan inte vara större än total budget.",
+                    "The ESF share cannot exceed the total budget.",
+                )
+            )
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            found.append(
+                Text(
+                    "Projektperioden slutar före den börjar.",
+                    "The project period ends before it starts.",
+                )
+            )
+        return found
+
+
+_SCALAR_FIELDS = [
+    f.name for f in fields(IdeaData) if f.name not in {"partner_ids", "municipality_ids", "extra"}
+]
+
+
+def log_activity(
+    session: Session,
+    actor: User | None,
+    action: str,
+    entity: object,
+    *,
+    idea: ProjectIdea | None = None,
+    **details: Any,
+) -> ActivityLog:
+    """Write one activity-log row for `action` on `entity`."""
+    session.flush()  # entity ids are needed below
+    entry = ActivityLog(
+        user_id=actor.id if actor else None,
+        action=action,
+        entity_type=type(entity).__name__,
+        entity_id=getattr(entity, "id", None),
+        idea_id=idea.id if idea is not None else None,
+        details=details,
+    )
+    session.add(entry)
+    return entry
+
+
+def _require(condition: bool, message: Text) -> None:
+    if not condition:
+        raise NotAllowed(message)
+
+
+_NOT_YOURS = Text("Du har inte behörighet att ändra den här idén.", "You may not change this idea.")
+
+
+def _check_references(session: Session, actor: User, data: IdeaData) -> None:
+    """Ids in the data exist, and an actor only leads with their own organisation."""
+    if data.lead_organisation_id is not None:
+        if session.get(Organisation, data.lead_organisation_id) is None:
+            raise InvalidData(Text("Projektägaren finns inte.", "Unknown lead organisation."))
+    if data.call_id is not None and session.get(Call, data.call_id) is None:
+        raise InvalidData(Text("Utlysningen finns inte.", "Unknown call."))
+    wanted = set(data.municipality_ids)
+    if wanted:
+        found = set(session.scalars(select(Municipality.id).where(Municipality.id.in_(wanted))))
+        if found != wanted:
+            raise InvalidData(Text("Okänd kommun.", "Unknown municipality."))
+    partners = set(data.partner_ids)
+    if partners:
+        found = set(session.scalars(select(Organisation.id).where(Organisation.id.in_(partners))))
+        if found != partners:
+            raise InvalidData(Text("Okänd partnerorganisation.", "Unknown partner organisation."))
+
+
+def _apply(session: Session, idea: ProjectIdea, data: IdeaData) -> dict[str, Any]:
+    """Copy `data` onto `idea` and return the changed fields as {name: [old, new]}."""
+    changed: dict[str, Any] = {}
+    for name in _SCALAR_FIELDS:
+        new = getattr(data, name)
+        if isinstance(new, str):
+            new = new.strip()
+        old = getattr(idea, name)
+        if old != new:
+            changed[name] = [_jsonable(old), _jsonable(new)]
+            setattr(idea, name, new)
+    new_munis = sorted(set(data.municipality_ids))
+    old_munis = sorted(m.id for m in idea.municipalities)
+    if new_munis != old_munis:
+        idea.municipalities = list(
+            session.scalars(select(Municipality).where(Municipality.id.in_(new_munis)))
+        )
+        changed["municipalities"] = [old_munis, new_munis]
+    new_partners = sorted(set(data.partner_ids) - {idea.lead_organisation_id})
+    old_partners = sorted(p.organisation_id for p in idea.partners)
+    if new_partners != old_partners:
+        keep = {p.organisation_id: p for p in idea.partners}
+        idea.partners = [
+            keep.get(org_id) or IdeaPartner(organisation_id=org_id, can_edit=True)
+            for org_id in new_partners
+        ]
+        changed["partners"] = [old_partners, new_partners]
+    return changed
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def create_idea(session: Session, actor: User, data: IdeaData) -> ProjectIdea:
+    """Register a new idea in stage Idé; an actor's own organisation leads it by default."""
+    if actor.role == Role.ACTOR:
+        _require(
+            actor.organisation_id is not None,
+            Text(
+                "Du behöver tillhöra en organisation för att lämna in idéer.",
+                "You need to belong to an organisation to submit ideas.",
+            ),
+        )
+        if data.lead_organisation_id is None:
+            data.lead_organisation_id = actor.organisation_id
+        _require(
+            data.lead_organisation_id == actor.organisation_id,
+            Text(
+                "Som lokal aktör kan du bara lämna in idéer där din organisation är projektägare.",
+                "As a local actor you can only submit ideas led by your own organisation.",
+            ),
+        )
+    problems = data.problems()
+    if problems:
+        raise InvalidData(problems[0], details=problems)
+    _check_references(session, actor, data)
+    now = utcnow()
+    idea = ProjectIdea(
+        title=data.title.strip(), stage=Stage.IDEA, stage_changed_at=now, created_by=actor
+    )
+    session.add(idea)
+    _apply(session, idea, data)
+    idea.history.append(
+        StageChange(from_stage=None, to_stage=Stage.IDEA, user=actor, created_at=now)
+    )
+    session.flush()
+    log_activity(session, actor, "idea.create", idea, idea=idea, title=idea.title)
+    return idea
+
+
+def update_idea(session: Session, actor: User, idea: ProjectIdea, data: IdeaData) -> dict:
+    """Change an idea's content; returns what changed. Partners may edit, not take the lead."""
+    _require(idea.can_edit(actor), _NOT_YOURS)
+    if idea.is_final:
+        raise InvalidData(
+            Text(
+                "En avslutad eller avbruten idé kan inte ändras.",
+                "A closed or withdrawn idea cannot be changed.",
+            )
+        )
+    if actor.role == Role.ACTOR and data.lead_organisation_id != idea.lead_organisation_id:
+        _require(
+            idea.lead_organisation_id == actor.organisation_id
+            and data.lead_organisation_id is not None,
+            Text(
+                "Bara projektägaren eller stödteamet kan byta projektägare.",
+                "Only the lead organisation or the support team can change the lead.",
+            ),
+        )
+    problems = data.problems()
+    if problems:
+        raise InvalidData(problems[0], details=problems)
+    _check_references(session, actor, data)
+    changed = _apply(session, idea, data)
+    if changed:
+        idea.updated_at = utcnow()
+        session.flush()
+        log_activity(session, actor, "idea.update", idea, idea=idea, changed=changed)
+    return changed
+
+
+def advance_stage(
+    session: Session,
+    actor: User,
+    idea: ProjectIdea,
+    target: Stage,
+    comment: str = "",
+    *,
+    submitted_on: dt.date | None = None,
+    esf_diarienummer: str | None = None,
+    esf_granted: int | None = None,
+) -> StageChange:
+    """Move `idea` to `target` if the table, the actor's role and every guard allow it.
+
+    Values that a move records (submission date and case number, granted amount) can be
+    given here so that the guards see them; they are kept only if the move goes ahead.
+    """
+    move = transition(idea.stage, target)
+    if move is None:
+        raise IllegalTransition(
+            Text(
+                "Det går inte att flytta en idé från {a} till {b}.",
+                "An idea cannot move from {a} to {b}.",
+            ).format(a=idea.stage.label, b=target.label)
+        )
+    if actor.role.value not in move.roles:
+        raise NotAllowed(
+            Text(
+                "Din roll får inte flytta idén till {b}.", "Your role may not move the idea to {b}."
+            ).format(b=target.label)
+        )
+    _require(idea.can_edit(actor), _NOT_YOURS)
+    recorded = {
+        "submitted_on": submitted_on,
+        "esf_diarienummer": esf_diarienummer,
+        "esf_granted": esf_granted,
+    }
+    previous = {name: getattr(idea, name) for name in recorded}
+    for name, value in recorded.items():
+        if value is not None:
+            setattr(idea, name, value.strip() if isinstance(value, str) else value)
+    problems = failed_guards(idea, move, actor)
+    if problems:
+        for name, value in previous.items():
+            setattr(idea, name, value)
+        raise GuardFailed(problems[0], details=problems)
+    source = idea.stage
+    now = utcnow()
+    if target == Stage.PARKED:
+        idea.parked_from = source
+    elif source == Stage.PARKED:
+        idea.parked_from = None
+    idea.stage = target
+    idea.stage_changed_at = now
+    change = StageChange(
+        from_stage=source, to_stage=target, user=actor, comment=comment.strip(), created_at=now
+    )
+    idea.history.append(change)
+    session.flush()
+    log_activity(
+        session,
+        actor,
+        "idea.stage",
+        idea,
+        idea=idea,
+        from_stage=source.value,
+        to_stage=target.value,
+    )
+    return change
+
+
+def allowed_moves(idea: ProjectIdea, actor: User) -> list[tuple[Stage, list[Text]]]:
+    """The moves this actor may make now, each with the guard messages that still block it."""
+    from pipeline.stages import moves_from
+
+    result = []
+    for move in moves_from(idea.stage):
+        if actor.role.value in move.roles and idea.can_edit(actor):
+            result.append((move.target, failed_guards(idea, move, actor)))
+    return result
+
+
+def link_to_regional_project(
+    session: Session,
+    actor: User,
+    ideas: Iterable[ProjectIdea],
+    regional: ProjectIdea | None = None,
+    *,
+    new_title: str | None = None,
+) -> ProjectIdea:
+    """Gather local ideas under a regional project (existing, or a new one named `new_title`).
+
+    Each idea keeps its own stage and history; only the link is new.
+    """
+    _require(
+        actor.is_team,
+        Text(
+            "Bara stödteamet kan samla idéer i regionala projekt.",
+            "Only the support team can gather ideas into regional projects.",
+        ),
+    )
+    ideas = list(ideas)
+    if not ideas:
+        raise InvalidData(Text("Välj minst en idé.", "Choose at least one idea."))
+    if regional is None:
+        if not (new_title or "").strip():
+            raise InvalidData(
+                Text("Ge det regionala projektet ett namn.", "Give the regional project a name.")
+            )
+        regional = create_idea(session, actor, IdeaData(title=new_title.strip()))
+        regional.is_regional = True
+        regional.municipalities = sorted(
+            {m for idea in ideas for m in idea.municipalities}, key=lambda m: m.name
+        )
+    elif not regional.is_regional:
+        raise InvalidData(
+            Text(
+                "Det valda projektet är inte ett regionalt projekt.",
+                "The chosen project is not a regional project.",
+            )
+        )
+    for idea in ideas:
+        if idea.is_regional or idea.id == regional.id:
+            raise InvalidData(
+                Text(
+                    "Ett regionalt projekt kan inte ingå i ett annat: {t}.",
+                    "A regional project cannot be part of another: {t}.",
+                ).format(t=idea.title)
+            )
+        if idea.regional_project_id != regional.id:
+            idea.regional_project = regional
+            session.flush()
+            log_activity(
+                session,
+                actor,
+                "idea.link_regional",
+                idea,
+                idea=idea,
+                regional_project_id=regional.id,
+            )
+    session.flush()
+    return regional
+
+
+def unlink_from_regional_project(session: Session, actor: User, idea: ProjectIdea) -> None:
+    """Take an idea out of its regional project."""
+    _require(
+        actor.is_team,
+        Text(
+            "Bara stödteamet kan ändra regionala projekt.",
+            "Only the support team can change regional projects.",
+        ),
+    )
+    if idea.regional_project_id is not None:
+        old = idea.regional_project_id
+        idea.regional_project = None
+        session.flush()
+        log_activity(
+            session, actor, "idea.unlink_regional", idea, idea=idea, regional_project_id=old
+        )
+
+
+def add_comment(
+    session: Session,
+    actor: User,
+    idea: ProjectIdea,
+    body: str,
+    visibility: Visibility = Visibility.SHARED,
+) -> Comment:
+    """Comment on an idea; only the support team writes internal comments."""
+    _require(
+        idea.can_view(actor), Text("Du kan inte se den här idén.", "You cannot see this idea.")
+    )
+    if visibility == Visibility.INTERNAL:
+        _require(
+            actor.is_team,
+            Text(
+                "Bara stödteamet kan skriva interna kommentarer.",
+                "Only the support team can write internal comments.",
+            ),
+        )
+    body = body.strip()
+    if not body:
+        raise InvalidData(Text("Kommentaren är tom.", "The comment is empty."))
+    if len(body) > TEXT_MAX:
+        raise InvalidData(
+            Text(
+                f"En kommentar får vara högst {TEXT_MAX} tecken.",
+                f"A comment may be at most {TEXT_MAX} characters.",
+            )
+        )
+    comment = Comment(idea=idea, author=actor, body=body, visibility=visibility)
+    session.add(comment)
+    session.flush()
+    log_activity(session, actor, "comment.create", comment, idea=idea, visibility=visibility.value)
+    return comment

@@ -1,0 +1,248 @@
+"""The stages of a project idea, the one transition table and the guard registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from pipeline.i18n import Text
+
+if TYPE_CHECKING:
+    from pipeline.models import ProjectIdea, User
+
+
+class Stage(StrEnum):
+    """Where an idea is on its way from first idea to a closed ESF project."""
+
+    IDEA = "idea"
+    PRESTUDY = "prestudy"
+    DRAFTING = "drafting"
+    REVIEW = "review"
+    CHANGES_REQUESTED = "changes_requested"
+    READY = "ready"
+    SUBMITTED = "submitted"
+    GRANTED = "granted"
+    REJECTED = "rejected"
+    IMPLEMENTATION = "implementation"
+    CLOSED = "closed"
+    PARKED = "parked"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> Text:
+        """The stage's name in Swedish and English."""
+        return STAGE_LABELS[self]
+
+    def label_for(self, locale: str | None) -> str:
+        """The stage's name in `locale`."""
+        return STAGE_LABELS[self].get(locale)
+
+    @property
+    def is_final(self) -> bool:
+        """True when nothing more happens to an idea in this stage."""
+        return self in FINAL_STAGES
+
+
+STAGE_LABELS: dict[Stage, Text] = {
+    Stage.IDEA: Text("Idé", "Idea"),
+    Stage.PRESTUDY: Text("Förstudie", "Pre-study"),
+    Stage.DRAFTING: Text("Ansökan skrivs", "Drafting"),
+    Stage.REVIEW: Text("Granskning", "In review"),
+    Stage.CHANGES_REQUESTED: Text("Komplettering", "Changes requested"),
+    Stage.READY: Text("Klar att skicka in", "Ready to submit"),
+    Stage.SUBMITTED: Text("Inskickad", "Submitted"),
+    Stage.GRANTED: Text("Beviljad", "Granted"),
+    Stage.REJECTED: Text("Avslag", "Rejected"),
+    Stage.IMPLEMENTATION: Text("Genomförande", "Implementation"),
+    Stage.CLOSED: Text("Avslutad", "Closed"),
+    Stage.PARKED: Text("Vilande", "Parked"),
+    Stage.WITHDRAWN: Text("Avbruten", "Withdrawn"),
+}
+
+# The board shows stages in this order.
+BOARD_ORDER: tuple[Stage, ...] = tuple(Stage)
+
+# Stages in which an idea is still being prepared; these can be parked.
+OPEN_STAGES = frozenset(
+    {
+        Stage.IDEA,
+        Stage.PRESTUDY,
+        Stage.DRAFTING,
+        Stage.REVIEW,
+        Stage.CHANGES_REQUESTED,
+        Stage.READY,
+    }
+)
+FINAL_STAGES = frozenset({Stage.CLOSED, Stage.WITHDRAWN})
+# Stages from which a draft application exists (the drafting module's concern).
+DRAFT_STAGES = frozenset(
+    {
+        Stage.DRAFTING,
+        Stage.REVIEW,
+        Stage.CHANGES_REQUESTED,
+        Stage.READY,
+        Stage.SUBMITTED,
+        Stage.GRANTED,
+        Stage.REJECTED,
+        Stage.IMPLEMENTATION,
+        Stage.CLOSED,
+    }
+)
+
+ACTOR = "actor"
+SUPPORT = "support"
+ADMIN = "admin"
+ROLES = (ACTOR, SUPPORT, ADMIN)
+TEAM = frozenset({SUPPORT, ADMIN})
+EVERYONE = frozenset({ACTOR, SUPPORT, ADMIN})
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed move, who may make it and the guards that must pass."""
+
+    source: Stage
+    target: Stage
+    roles: frozenset[str]
+    action: Text
+    guards: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple[Stage, Stage]:
+        return (self.source, self.target)
+
+
+S = Stage
+_PARK = Text("Parkera (vilande)", "Park")
+_RESUME = Text("Återuppta", "Resume")
+_WITHDRAW = Text("Avbryt", "Withdraw")
+
+_TABLE: list[Transition] = [
+    Transition(
+        S.IDEA,
+        S.PRESTUDY,
+        TEAM,
+        Text("Starta förstudie", "Start pre-study"),
+        ("has_lead_organisation", "has_municipality"),
+    ),
+    Transition(
+        S.IDEA,
+        S.DRAFTING,
+        TEAM,
+        Text("Börja skriva ansökan", "Start drafting"),
+        ("has_lead_organisation", "has_municipality"),
+    ),
+    Transition(
+        S.PRESTUDY,
+        S.DRAFTING,
+        TEAM,
+        Text("Börja skriva ansökan", "Start drafting"),
+        ("has_lead_organisation", "has_municipality"),
+    ),
+    Transition(S.DRAFTING, S.REVIEW, EVERYONE, Text("Skicka till granskning", "Send for review")),
+    Transition(S.REVIEW, S.CHANGES_REQUESTED, TEAM, Text("Begär komplettering", "Request changes")),
+    Transition(S.REVIEW, S.DRAFTING, TEAM, Text("Tillbaka till skrivande", "Back to drafting")),
+    Transition(
+        S.CHANGES_REQUESTED,
+        S.REVIEW,
+        EVERYONE,
+        Text("Skicka till granskning igen", "Resend for review"),
+    ),
+    Transition(S.REVIEW, S.READY, TEAM, Text("Godkänn: klar att skicka in", "Approve as ready")),
+    Transition(
+        S.READY,
+        S.SUBMITTED,
+        EVERYONE,
+        Text("Registrera inskickad ansökan", "Record submission"),
+        ("has_submission_date", "has_esf_diarienummer"),
+    ),
+    Transition(
+        S.SUBMITTED,
+        S.GRANTED,
+        TEAM,
+        Text("Registrera beviljande", "Record grant"),
+        ("has_granted_amount",),
+    ),
+    Transition(S.SUBMITTED, S.REJECTED, TEAM, Text("Registrera avslag", "Record rejection")),
+    Transition(
+        S.REJECTED, S.DRAFTING, TEAM, Text("Skriv om inför ny utlysning", "Redraft for a new call")
+    ),
+    Transition(
+        S.GRANTED, S.IMPLEMENTATION, TEAM, Text("Starta genomförande", "Start implementation")
+    ),
+    Transition(S.IMPLEMENTATION, S.CLOSED, TEAM, Text("Avsluta projektet", "Close the project")),
+    *[Transition(s, S.PARKED, EVERYONE, _PARK) for s in S if s in OPEN_STAGES],
+    *[
+        Transition(S.PARKED, s, EVERYONE, _RESUME, ("returns_to_parked_from",))
+        for s in S
+        if s in OPEN_STAGES
+    ],
+    *[
+        Transition(s, S.WITHDRAWN, EVERYONE, _WITHDRAW)
+        for s in S
+        if s in OPEN_STAGES | {S.PARKED, S.SUBMITTED}
+    ],
+]
+
+TRANSITIONS: dict[tuple[Stage, Stage], Transition] = {t.key: t for t in _TABLE}
+assert len(TRANSITIONS) == len(_TABLE), "duplicate transition in the table"
+
+
+def transition(source: Stage, target: Stage) -> Transition | None:
+    """The table entry for a move, or None when the move does not exist."""
+    return TRANSITIONS.get((source, target))
+
+
+def moves_from(source: Stage) -> list[Transition]:
+    """Every move out of `source`, in board order of the target."""
+    return sorted(
+        (t for t in TRANSITIONS.values() if t.source == source),
+        key=lambda t: BOARD_ORDER.index(t.target),
+    )
+
+
+# --- Guards -----------------------------------------------------------------------------------
+
+GuardFn = Callable[["ProjectIdea", "User", Transition], "Text | None"]
+GUARDS: dict[str, GuardFn] = {}
+_EXTRA_GUARDS: dict[tuple[Stage, Stage], list[str]] = {}
+
+
+def guard(name: str, *, on: Iterable[tuple[Stage, Stage]] = ()) -> Callable[[GuardFn], GuardFn]:
+    """Register a guard under `name`; `on` also attaches it to those moves.
+
+    A guard is called as ``fn(idea, actor, move)`` and returns None when the move may go
+    ahead, or a Text saying what is missing.
+    Adding a guard to a move is one decorator: ``@guard("x", on=[(Stage.A, Stage.B)])``.
+    """
+
+    def register(fn: GuardFn) -> GuardFn:
+        if name in GUARDS and GUARDS[name] is not fn:
+            raise ValueError(f"guard {name!r} is registered twice")
+        GUARDS[name] = fn
+        for key in on:
+            if key not in TRANSITIONS:
+                raise ValueError(f"guard {name!r} names a move that does not exist: {key}")
+            names = _EXTRA_GUARDS.setdefault(key, [])
+            if name not in names:
+                names.append(name)
+        return fn
+
+    return register
+
+
+def guard_names(move: Transition) -> tuple[str, ...]:
+    """The names of all guards on a move: the table's and those attached later."""
+    return move.guards + tuple(_EXTRA_GUARDS.get(move.key, ()))
+
+
+def failed_guards(idea: ProjectIdea, move: Transition, actor: User) -> list[Text]:
+    """Run every guard of `move` and return the messages of those that fail."""
+    messages = []
+    for name in guard_names(move):
+        message = GUARDS[name](idea, actor, move)
+        if message is not None:
+            messages.append(message)
+    return messages

@@ -1,0 +1,127 @@
+"""Shared fixtures: migrated databases (SQLite always, PostgreSQL when configured), sessions
+that roll back after each test, and a Flask app on a fresh copy of a migrated SQLite file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from pipeline.db import make_engine, normalise_url
+from pipeline.migrate import upgrade
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def service_url(name: str) -> str | None:
+    """The URL of a test service, or a skip (a failure when services are required)."""
+    url = os.environ.get(name)
+    if not url:
+        if REQUIRE_SERVICES:
+            pytest.fail(f"{name} is not set but REQUIRE_SERVICES=1")
+        pytest.skip(f"{name} is not set")
+    return url
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per test run; tests copy it."""
+    path = tmp_path_factory.mktemp("db") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A private schema in the test PostgreSQL database, migrated to head, dropped afterwards."""
+    base = normalise_url(service_url("TEST_DATABASE_URL"))
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(base)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # pragma: no cover - depends on the machine
+        if REQUIRE_SERVICES:
+            raise
+        pytest.skip(f"PostgreSQL is not answering: {exc}")
+    separator = "&" if "?" in base else "?"
+    url = f"{base}{separator}options=-csearch_path%3D{schema}"
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated database URL: a fresh SQLite copy, or the shared PostgreSQL schema."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = make_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session inside an outer transaction that is rolled back after the test."""
+    connection = engine.connect()
+    outer = connection.begin()
+    db_session = Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    try:
+        yield db_session
+    finally:
+        db_session.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """A fresh migrated SQLite database for tests that need only the embedded default."""
+    path = tmp_path / "app.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(sqlite_url: str, tmp_path: Path):
+    """A Framsyn app on a fresh migrated SQLite database, jobs inline."""
+    from web import create_app
+
+    application = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": sqlite_url,
+            "REDIS_URL": None,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    application.instance_path = str(tmp_path / "instance")
+    yield application
+    application.extensions["framsyn.engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -1,0 +1,55 @@
+"""The one place that reads the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+DEV_SECRET = "dev-only-secret-change-me"
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete."""
+
+
+def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the app's settings from the environment, then apply `overrides` (tests)."""
+    env = os.environ
+    instance = Path(instance_path)
+    config: dict[str, Any] = {
+        "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET),
+        "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{instance / 'framsyn.db'}",
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "FRAMSYN_REGION": env.get("FRAMSYN_REGION", "vasterbotten"),
+        "BASE_URL": env.get("FRAMSYN_BASE_URL", "http://127.0.0.1:5000"),
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "1") == "1",
+        "MAIL_FROM": env.get("MAIL_FROM", "framsyn@localhost"),
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "STALLED_AFTER_DAYS": int(env.get("FRAMSYN_STALLED_AFTER_DAYS", "30")),
+        "BABEL_DEFAULT_LOCALE": "sv",
+        "BABEL_DEFAULT_TIMEZONE": env.get("FRAMSYN_TIMEZONE", "Europe/Stockholm"),
+        "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,
+        "DEBUG": env.get("FLASK_DEBUG", "0") == "1",
+        "TESTING": False,
+    }
+    config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
+    config.update(overrides or {})
+    return config
+
+
+def validate(config: dict[str, Any]) -> None:
+    """Refuse to start with the development secret outside debug and testing."""
+    if config["SECRET_KEY"] == DEV_SECRET and not (config["DEBUG"] or config["TESTING"]):
+        raise ConfigError(
+            "SECRET_KEY is not set. Set it in the environment, e.g. "
+            'SECRET_KEY="$(python -c "import secrets; print(secrets.token_hex(32))")"'
+        )
