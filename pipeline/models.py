@@ -150,6 +150,14 @@ class User(Base):
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
 
+    # The protocol a session layer expects of a signed-in user (no web import needed here).
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """The id a session cookie refers to."""
+        return str(self.id)
+
     @property
     def is_team(self) -> bool:
         """True for the region's support team and admins, who see the whole pipeline."""

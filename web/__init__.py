@@ -7,8 +7,9 @@ from typing import Any
 
 from flask import Flask
 
-from web import cli, db, errors, security
+from web import auth, cli, db, errors, i18n, security
 from web.config import load_config, validate
+from web.extensions import csrf, limiter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -23,14 +24,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(load_config(app.instance_path, test_config))
     validate(app.config)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
     os.makedirs(app.instance_path, exist_ok=True)
 
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    app.config.setdefault("RATELIMIT_ENABLED", not app.config["TESTING"])
+
     db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 
-    from web.main import bp as main_bp
+    from web import main
 
-    app.register_blueprint(main_bp)
+    main.init_app(app)
     return app

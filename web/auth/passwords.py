@@ -31,12 +31,18 @@ def password_problems(password: str, *, email: str = "") -> list[Text]:
     problems = []
     if len(password) < MIN_LENGTH:
         problems.append(
-            Text(f"Lösenordet måste ha minst {MIN_LENGTH} tecken.",
-                 f"The password must have at least {MIN_LENGTH} characters.")
+            Text(
+                f"Lösenordet måste ha minst {MIN_LENGTH} tecken.",
+                f"The password must have at least {MIN_LENGTH} characters.",
+            )
         )
     if email and password.lower() == email.lower():
-        problems.append(Text("Lösenordet får inte vara din e-postadress.",
-                             "The password must not be your e-mail address."))
+        problems.append(
+            Text(
+                "Lösenordet får inte vara din e-postadress.",
+                "The password must not be your e-mail address.",
+            )
+        )
     if password and len(set(password)) < 4:
         problems.append(Text("Lösenordet är för enkelt.", "The password is too simple."))
     return problems

@@ -1,0 +1,76 @@
+"""Language: Swedish by default, English complete; chosen by the user and remembered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from flask import Flask, g, request, session
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_login import current_user
+from markupsafe import Markup
+
+from pipeline.i18n import LOCALES, Text
+from web.extensions import babel
+
+TRANSLATIONS = os.path.join(os.path.dirname(__file__), "translations")
+
+
+def select_locale() -> str:
+    """The signed-in user's choice, else this browser's choice, else Swedish."""
+    if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in LOCALES:
+        return chosen
+    return "sv"
+
+
+def locale() -> str:
+    """The locale of the current request."""
+    if "locale" not in g:
+        g.locale = select_locale() if request else "sv"
+    return g.locale
+
+
+def text(value: Text | None) -> str:
+    """Pick the current language from a domain Text."""
+    if value is None:
+        return ""
+    return value.get(locale())
+
+
+def sek(amount: int | None) -> str:
+    """An amount in kronor, formatted for the locale ("1 250 000 kr" / "SEK 1,250,000")."""
+    if amount is None:
+        return "–"
+    number = format_decimal(amount, format="#,##0")
+    return f"{number} kr" if locale() == "sv" else f"SEK {number}"
+
+
+def date(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
+    """A date formatted for the locale."""
+    if value is None:
+        return "–"
+    if isinstance(value, dt.datetime):
+        return format_datetime(value, "short" if fmt == "medium" else fmt)
+    return format_date(value, fmt)
+
+
+def number(value: int | float | None) -> str:
+    """A number with the locale's grouping."""
+    return "–" if value is None else format_decimal(value)
+
+
+def nl2br(value: str) -> Markup:
+    """Keep the line breaks of a plain text, escaping everything else."""
+    escaped = Markup.escape(value or "")
+    return Markup("<br>").join(escaped.split("\n"))
+
+
+def init_app(app: Flask) -> None:
+    """Attach Babel and the template helpers."""
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", TRANSLATIONS)
+    babel.init_app(app, locale_selector=locale)
+    app.jinja_env.filters.update(text=text, sek=sek, date=date, number=number, nl2br=nl2br)
+    app.jinja_env.globals.update(current_locale=locale, LOCALES=LOCALES)
