@@ -40,7 +40,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
 
-    from web import main
+    from web import admin, board, drafts, ideas, main
 
-    main.init_app(app)
+    for part in (main, ideas, board, drafts, admin):
+        part.init_app(app)
     return app
