@@ -147,8 +147,14 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    invited_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    invited_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
+    invited_by: Mapped[User | None] = relationship(remote_side=[id])
 
     # The protocol a session layer expects of a signed-in user (no web import needed here).
     is_authenticated = True
@@ -408,6 +414,24 @@ class ActivityLog(Base):
     user: Mapped[User | None] = relationship()
 
 
+class OutboxMessage(Base):
+    """An e-mail the application sent or would have sent; the admin's record of mail."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_message_created", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body_text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    error: Mapped[str | None] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"<OutboxMessage {self.id} to={self.to!r}>"
+
+
 __all__ = [
     "ActivityLog",
     "Call",
@@ -416,6 +440,7 @@ __all__ = [
     "Municipality",
     "Organisation",
     "OrgType",
+    "OutboxMessage",
     "ProjectIdea",
     "Role",
     "StageChange",
