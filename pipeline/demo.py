@@ -217,9 +217,15 @@ class _Loader:
             select(User).filter_by(role=Role.SUPPORT).order_by(User.id)
         ).first()
 
-    def add_history(self, idea: ProjectIdea, target: Stage, days_in_stage: int) -> None:
+    def add_history(
+        self, idea: ProjectIdea, target: Stage, days_in_stage: int, parked_from: Stage | None
+    ) -> None:
         """Write a believable stage history ending in `target` `days_in_stage` days ago."""
-        path = stage_path(target)
+        if target == Stage.PARKED and parked_from is not None:
+            path = [*stage_path(parked_from), Stage.PARKED]
+            idea.parked_from = parked_from
+        else:
+            path = stage_path(target)
         entered = self.now - dt.timedelta(days=days_in_stage)
         times = [entered - dt.timedelta(days=21 * (len(path) - 1 - i)) for i in range(len(path))]
         idea.created_at = times[0]
@@ -282,7 +288,10 @@ class _Loader:
                 idea.contact_email = contact.email
         self.session.add(idea)
         idea.created_by = self.user_for("actor", idea)
-        self.add_history(idea, Stage(spec.get("stage", "idea")), spec.get("days_in_stage", 7))
+        parked_from = Stage(spec["parked_from"]) if spec.get("parked_from") else None
+        self.add_history(
+            idea, Stage(spec.get("stage", "idea")), spec.get("days_in_stage", 7), parked_from
+        )
         self.session.flush()
         for comment in spec.get("comments", []):
             author = self.session.scalars(select(User).filter_by(email=comment["author"])).one()
@@ -377,6 +386,16 @@ def _guess_type(name: str) -> OrgType:
         if needle in lowered:
             return kind
     return OrgType.ANNAN
+
+
+def demo_logins(
+    session: Session, path: Path = DATA_DIR / "demo.toml"
+) -> list[tuple[str, str, str]]:
+    """The demo accounts that exist in the database, as (e-mail, role, organisation)."""
+    with path.open("rb") as fh:
+        users = tomllib.load(fh)["users"]
+    present = set(session.scalars(select(User.email)))
+    return [(u["email"], u["role"], u["organisation"]) for u in users if u["email"] in present]
 
 
 def load_demo_data(

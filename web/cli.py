@@ -7,7 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from pipeline import migrate
-from pipeline.demo import DEMO_PASSWORD, load_demo_data
+from pipeline.demo import DEMO_PASSWORD, demo_logins, load_demo_data
 from pipeline.region import load_region, sync_municipalities
 from web import db
 from web.auth.passwords import hash_password
@@ -53,14 +53,16 @@ def demo_data(if_empty: bool) -> None:
     session = db.session()
     if if_empty and session.scalar(select(func.count(ProjectIdea.id))):
         click.echo("The database already has ideas; demo data not loaded.")
-        return
-    summary = load_demo_data(session, hash_password)
-    session.commit()
-    added = ", ".join(f"{n} {k}" for k, n in sorted(summary.added.items())) or "nothing new"
-    click.echo(f"Demo data loaded: {added}.")
-    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-    for email, role, org in summary.logins:
-        click.echo(f"  {role:8} {email:38} {org}")
+    else:
+        summary = load_demo_data(session, hash_password)
+        session.commit()
+        added = ", ".join(f"{n} {k}" for k, n in sorted(summary.added.items())) or "nothing new"
+        click.echo(f"Demo data loaded: {added}.")
+    logins = demo_logins(session)
+    if logins:
+        click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for email, role, org in logins:
+            click.echo(f"  {role:8} {email:38} {org}")
 
 
 @click.command("sync-region")

@@ -1,0 +1,82 @@
+"""Demo data: loads on both databases, twice without duplicates, with the seed project."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from pipeline.demo import SEED_TITLE, load_demo_data, read_seed
+from pipeline.models import (
+    Call,
+    Municipality,
+    Organisation,
+    ProjectIdea,
+    StageChange,
+    User,
+)
+from pipeline.stages import Stage
+
+
+def fake_hash(password: str) -> str:
+    """Hashing is the web layer's business; the loader only stores what it is given."""
+    return "hashed:" + password
+
+
+def counts(session) -> dict[str, int]:
+    return {
+        model.__name__: session.scalar(select(func.count()).select_from(model))
+        for model in (Organisation, User, Call, ProjectIdea, StageChange, Municipality)
+    }
+
+
+def test_demo_data_loads_twice_without_duplicates(session):
+    first = load_demo_data(session, fake_hash)
+    after_first = counts(session)
+    second = load_demo_data(session, fake_hash)
+    assert counts(session) == after_first
+    assert second.added == {}
+    assert first.added["project_idea"] >= 30
+    assert after_first["Municipality"] == 15
+    stages = set(session.scalars(select(ProjectIdea.stage).distinct()))
+    assert stages == set(Stage)  # every stage is shown in the demo
+    roles = {u.role.value for u in session.scalars(select(User))}
+    assert roles == {"actor", "support", "admin"}
+    assert all(u.email.endswith("@example.se") for u in session.scalars(select(User)))
+
+
+def test_demo_histories_follow_the_transition_table(session):
+    load_demo_data(session, fake_hash)
+    from pipeline.stages import TRANSITIONS
+
+    for idea in session.scalars(select(ProjectIdea)):
+        steps = [(c.from_stage, c.to_stage) for c in idea.history]
+        assert steps[0] == (None, Stage.IDEA)
+        assert all(step in TRANSITIONS for step in steps[1:]), idea.title
+        assert steps[-1][1] == idea.stage
+        if idea.stage == Stage.PARKED:
+            assert idea.parked_from == steps[-1][0]
+
+
+def test_seed_project_is_in_implementation_with_its_metadata(session):
+    load_demo_data(session, fake_hash)
+    seed = session.scalars(select(ProjectIdea).filter_by(title=SEED_TITLE)).one()
+    assert seed.stage == Stage.IMPLEMENTATION
+    assert seed.lead_organisation.name == "Regionförbundet Västerbottens län"
+    assert seed.esf_granted == seed.budget_total == 652_091
+    assert str(seed.period_start) == "2011-01-17" and str(seed.period_end) == "2011-12-31"
+    assert len(seed.municipalities) == 15
+    assert (seed.participants_women, seed.participants_men) == (48, 39)
+    partner_names = {o.name for o in seed.partner_organisations}
+    assert {
+        "Arbetsförmedlingen Lycksele",
+        "Vilhelmina Lärcentrum",
+        "Kommunförbundet Norrbotten",
+    } <= partner_names
+    assert seed.contact_name == "Karin Lindqvist"  # fictional contact person
+    assert "regionala projekt" in seed.background
+
+
+def test_seed_document_parses_into_its_sections():
+    seed = read_seed()
+    assert list(seed.sections)[:4] == ["Sammanfattning", "Bakgrund", "Syfte", "Målsättning"]
+    assert seed.metadata["Programområde"] == "Programområde 1 Kompetensförsörjning"
+    assert "Åsele" in seed.items("Kommun") and len(seed.items("Kommun")) == 15
