@@ -1,0 +1,213 @@
+"""Drafts of applications: section revisions, check runs, checklist decisions, sign-offs and
+section comments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pipeline.db import Base, UTCDateTime
+from pipeline.models import ProjectIdea, User, Visibility, str_enum, utcnow
+
+
+class RevisionSource(StrEnum):
+    """How a section revision came about."""
+
+    EDITOR = "editor"
+    RESTORE = "restore"
+    IMPORT = "import"
+
+
+class Draft(Base):
+    """The application being written for one idea, on one template."""
+
+    __tablename__ = "draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(
+        ForeignKey("project_idea.id", ondelete="CASCADE"), unique=True
+    )
+    template_key: Mapped[str] = mapped_column(String(40), default="esf_plus")
+    # The number of the draft's latest revision; every section save takes the next one.
+    revision_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    idea: Mapped[ProjectIdea] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Draft {self.id} idea={self.idea_id} rev={self.revision_count}>"
+
+
+class SectionRevision(Base):
+    """One saved text of one section; the draft at revision N is each section's latest <= N."""
+
+    __tablename__ = "section_revision"
+    __table_args__ = (
+        UniqueConstraint("draft_id", "number", name="uq_section_revision_draft_number"),
+        Index("ix_section_revision_section", "draft_id", "section_key", "number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("draft.id", ondelete="CASCADE"))
+    section_key: Mapped[str] = mapped_column(String(60))
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    base_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("section_revision.id", ondelete="SET NULL")
+    )
+    source: Mapped[RevisionSource] = mapped_column(
+        str_enum(RevisionSource, "revision_source"), default=RevisionSource.EDITOR
+    )
+    restored_from: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    draft: Mapped[Draft] = relationship()
+    author: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<SectionRevision {self.number} {self.section_key}>"
+
+
+class CheckRun(Base):
+    """The checker's result for a draft as it was at one revision."""
+
+    __tablename__ = "check_run"
+    __table_args__ = (Index("ix_check_run_draft", "draft_id", "revision_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("draft.id", ondelete="CASCADE"))
+    revision_number: Mapped[int] = mapped_column(Integer)
+    template_key: Mapped[str] = mapped_column(String(40))
+    # {principle: level value}: what the board and reports read without parsing the result.
+    levels: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    draft: Mapped[Draft] = relationship()
+
+
+class ChecklistOverride(Base):
+    """A support-team decision on one checklist item; history is kept and the latest wins."""
+
+    __tablename__ = "checklist_override"
+    __table_args__ = (Index("ix_checklist_override_item", "draft_id", "principle", "item_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("draft.id", ondelete="CASCADE"))
+    principle: Mapped[str] = mapped_column(String(40))
+    item_key: Mapped[str] = mapped_column(String(60))
+    met: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User | None] = relationship()
+
+
+class LevelOverride(Base):
+    """The support team's judgement of a principle's level, replacing the checker's.
+
+    History is kept and the latest wins; a row with no level hands the judgement back to the
+    checker.
+    """
+
+    __tablename__ = "level_override"
+    __table_args__ = (Index("ix_level_override_principle", "draft_id", "principle"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("draft.id", ondelete="CASCADE"))
+    principle: Mapped[str] = mapped_column(String(40))
+    level: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User | None] = relationship()
+
+
+class SignOff(Base):
+    """A support-team member's approval of the draft as it was at one revision."""
+
+    __tablename__ = "sign_off"
+    __table_args__ = (Index("ix_sign_off_draft", "draft_id", "revision_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("draft.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    revision_number: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    revoked_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class SectionComment(Base):
+    """A comment on a section, optionally on a quoted passage; shared or team-internal."""
+
+    __tablename__ = "section_comment"
+    __table_args__ = (Index("ix_section_comment_section", "draft_id", "section_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("draft.id", ondelete="CASCADE"))
+    section_key: Mapped[str] = mapped_column(String(60))
+    quote: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    visibility: Mapped[Visibility] = mapped_column(
+        str_enum(Visibility, "visibility"), default=Visibility.SHARED
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    resolved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+    def can_view(self, user: User) -> bool:
+        """Internal comments are for the support team only."""
+        return self.visibility == Visibility.SHARED or user.is_team
+
+
+__all__ = [
+    "CheckRun",
+    "ChecklistOverride",
+    "Draft",
+    "LevelOverride",
+    "RevisionSource",
+    "SectionComment",
+    "SectionRevision",
+    "SignOff",
+]
