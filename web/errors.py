@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from pipeline.errors import PipelineError
@@ -14,6 +15,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(PipelineError)
     def _domain_error(error: PipelineError):
         return render_template("error.html", status=error.status, error=error), error.status
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(_error: CSRFError):
+        return render_template("auth/csrf_error.html"), 400
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

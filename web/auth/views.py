@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
+from pipeline import accounts
 from pipeline.models import User, utcnow
 from pipeline.services import log_activity
-from web import db
-from web.auth.forms import LoginForm
+from web import db, mail
+from web.auth import tokens
+from web.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm
 from web.auth.passwords import hash_password, verify_password
 from web.extensions import limiter
 
@@ -65,3 +67,115 @@ def logout():
     logout_user()
     flash(_("Du är utloggad."), "info")
     return redirect(url_for("auth.login"))
+
+
+def external_url(endpoint: str, **values: object) -> str:
+    """An absolute link for an e-mail, built on BASE_URL (never on the request's Host header)."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def send_invitation(session, user: User) -> None:
+    """E-mail `user` the link that lets them choose a password (7 days)."""
+    mail.send_template(
+        session,
+        user.email,
+        "invitation",
+        user.locale,
+        user=user,
+        inviter=user.invited_by,
+        link=external_url("auth.accept_invitation", token=tokens.invitation_token(user)),
+        days=tokens.INVITE_MAX_AGE // 86400,
+    )
+
+
+@bp.route("/glomt-losenord", methods=["GET", "POST"])
+@limiter.limit("5 per minute; 20 per hour", methods=["POST"])
+def forgot_password():
+    """Ask for a reset link; the answer is the same whether or not the address exists."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        session = db.session()
+        user = accounts.find_user_by_email(session, form.email.data)
+        if user is not None and user.is_active:
+            mail.send_template(
+                session,
+                user.email,
+                "reset_password",
+                user.locale,
+                user=user,
+                link=external_url("auth.reset_password", token=tokens.reset_token(user)),
+                minutes=tokens.RESET_MAX_AGE // 60,
+            )
+            log_activity(session, user, "auth.reset_requested", user)
+            session.commit()
+        flash(
+            _(
+                "Om adressen hör till ett konto hos oss har vi skickat en länk för att välja "
+                "nytt lösenord. Länken gäller i en timme."
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+def _invalid_link():
+    return render_template("auth/invalid_link.html"), 400
+
+
+def _choose_password(user: User, form: NewPasswordForm, message: str):
+    """Store the new password, sign the person in and go to the start page."""
+    session = db.session()
+    accounts.set_password(session, user, user, hash_password(form.password.data))
+    user.last_login_at = utcnow()
+    session.commit()
+    login_user(user)
+    flash(message, "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/nytt-losenord/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def reset_password(token: str):
+    """Choose a new password from a reset link (one hour, single use)."""
+    user = tokens.user_for_reset(db.session(), token)
+    if user is None:
+        return _invalid_link()
+    form = NewPasswordForm(email=user.email)
+    if form.validate_on_submit():
+        return _choose_password(user, form, _("Ditt nya lösenord är sparat. Du är inloggad."))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/inbjudan/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def accept_invitation(token: str):
+    """Choose a password from an invitation link (seven days, single use)."""
+    if current_user.is_authenticated:
+        logout_user()
+    user = tokens.user_for_invitation(db.session(), token)
+    if user is None:
+        return _invalid_link()
+    form = NewPasswordForm(email=user.email)
+    if form.validate_on_submit():
+        return _choose_password(user, form, _("Välkommen till Framsyn! Ditt konto är klart."))
+    return render_template("auth/accept_invitation.html", form=form, invited=user)
+
+
+@bp.route("/losenord", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """A signed-in user changes their password."""
+    form = ChangePasswordForm(email=current_user.email)
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current.data):
+            form.current.errors = [_("Det nuvarande lösenordet stämmer inte.")]
+        else:
+            session = db.session()
+            accounts.set_password(
+                session, current_user, current_user, hash_password(form.password.data)
+            )
+            session.commit()
+            flash(_("Ditt nya lösenord är sparat."), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/change_password.html", form=form)

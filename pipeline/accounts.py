@@ -1,0 +1,321 @@
+"""User accounts: who may manage whom, invitations, passwords, roles and organisations.
+
+Every operation takes an explicit actor, checks the permission, flushes and never commits.
+Password hashing belongs to the web layer; these functions take a ready hash.
+
+Who may do what (the service layer is the authority; pages ask the same questions):
+
+    =========================  =====  =======  =====
+    action                     actor  support  admin
+    =========================  =====  =======  =====
+    see the admin pages          -       x       x
+    invite a local actor         -       x       x
+    invite support or admin      -       -       x
+    edit a user's role, org,     -       -       x
+    active flag or name
+    manage organisations         -       x       x
+    manage calls                 -       x       x
+    manage the region's kommuner -       -       x
+    read the mail outbox         -       -       x
+    =========================  =====  =======  =====
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from pipeline.errors import InvalidData, NotAllowed
+from pipeline.i18n import Text
+from pipeline.models import Organisation, Role, User, utcnow
+from pipeline.services import log_activity
+
+NAME_MAX = 120
+EMAIL_MAX = 254
+
+
+class FieldConflict(InvalidData):
+    """A value is already taken or otherwise wrong for one named field."""
+
+    def __init__(self, message: Text, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def is_team(actor: User | None) -> bool:
+    """Support team members and admins."""
+    return actor is not None and actor.is_active and actor.role in (Role.SUPPORT, Role.ADMIN)
+
+
+def is_admin(actor: User | None) -> bool:
+    return actor is not None and actor.is_active and actor.role == Role.ADMIN
+
+
+def may_see_admin(actor: User | None) -> bool:
+    """True if `actor` may open the admin pages at all."""
+    return is_team(actor)
+
+
+def may_invite(actor: User | None, role: Role | None = None) -> bool:
+    """Support invites local actors; admins invite anyone. With no role: may invite at all."""
+    if is_admin(actor):
+        return True
+    return is_team(actor) and (role is None or role == Role.ACTOR)
+
+
+def invitable_roles(actor: User) -> list[Role]:
+    """The roles `actor` may give a new user."""
+    return [role for role in Role if may_invite(actor, role)]
+
+
+def may_manage_users(actor: User | None) -> bool:
+    """Only admins change roles, organisations and whether an account is active."""
+    return is_admin(actor)
+
+
+def may_manage_organisations(actor: User | None) -> bool:
+    return is_team(actor)
+
+
+def may_manage_calls(actor: User | None) -> bool:
+    return is_team(actor)
+
+
+def may_manage_municipalities(actor: User | None) -> bool:
+    return is_admin(actor)
+
+
+def may_read_outbox(actor: User | None) -> bool:
+    return is_admin(actor)
+
+
+def require(allowed: bool) -> None:
+    """Raise NotAllowed unless `allowed`."""
+    if not allowed:
+        raise NotAllowed(
+            Text("Du har inte behörighet att göra det här.", "You are not allowed to do this.")
+        )
+
+
+def normalise_email(email: str) -> str:
+    """E-mail addresses are compared trimmed and in lower case."""
+    return email.strip().lower()
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    """The account with this e-mail address, whatever its case."""
+    wanted = normalise_email(email)
+    return session.scalars(select(User).where(func.lower(User.email) == wanted)).one_or_none()
+
+
+def email_taken(session: Session, email: str, *, except_id: int | None = None) -> bool:
+    """True if another account already uses `email`."""
+    user = find_user_by_email(session, email)
+    return user is not None and user.id != except_id
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise FieldConflict(Text("Fyll i ett namn.", "Enter a name."), field="name")
+    if len(name) > NAME_MAX:
+        raise FieldConflict(
+            Text(
+                f"Namnet får vara högst {NAME_MAX} tecken.",
+                f"The name may be at most {NAME_MAX} characters.",
+            ),
+            field="name",
+        )
+    return name
+
+
+def _check_organisation(session: Session, role: Role, organisation_id: int | None) -> None:
+    if organisation_id is not None and session.get(Organisation, organisation_id) is None:
+        raise FieldConflict(
+            Text("Organisationen finns inte.", "Unknown organisation."), field="organisation_id"
+        )
+    if role == Role.ACTOR and organisation_id is None:
+        raise FieldConflict(
+            Text(
+                "En lokal aktör behöver tillhöra en organisation.",
+                "A local actor needs to belong to an organisation.",
+            ),
+            field="organisation_id",
+        )
+
+
+def invite_user(
+    session: Session,
+    actor: User,
+    *,
+    name: str,
+    email: str,
+    role: Role,
+    organisation_id: int | None,
+    locale: str | None = None,
+) -> User:
+    """Create an account without a password; the invitation link lets the person set one."""
+    require(may_invite(actor, role))
+    name = _clean_name(name)
+    email = normalise_email(email)
+    if not email or "@" not in email or len(email) > EMAIL_MAX:
+        raise FieldConflict(
+            Text(
+                "Skriv e-postadressen som namn@exempel.se.", "Write the e-mail as name@example.se."
+            ),
+            field="email",
+        )
+    if email_taken(session, email):
+        raise FieldConflict(
+            Text(
+                "Det finns redan ett konto med den e-postadressen.",
+                "There is already an account with that e-mail address.",
+            ),
+            field="email",
+        )
+    _check_organisation(session, role, organisation_id)
+    user = User(
+        name=name,
+        email=email,
+        role=role,
+        organisation_id=organisation_id,
+        password_hash=None,
+        locale=locale,
+        is_active=True,
+        invited_at=utcnow(),
+        invited_by_id=actor.id,
+    )
+    session.add(user)
+    log_activity(session, actor, "user.invite", user, email=email, role=role.value)
+    return user
+
+
+def renew_invitation(session: Session, actor: User, user: User) -> User:
+    """Mark a new invitation for someone who has not yet set a password."""
+    require(may_invite(actor, user.role))
+    if user.password_hash is not None:
+        raise InvalidData(
+            Text(
+                "Personen har redan valt ett lösenord.",
+                "This person has already chosen a password.",
+            )
+        )
+    user.invited_at = utcnow()
+    user.invited_by_id = actor.id
+    log_activity(session, actor, "user.reinvite", user)
+    return user
+
+
+def set_password(session: Session, actor: User, user: User, password_hash: str) -> None:
+    """Store a new password hash; people set only their own (a token or a session proves it)."""
+    require(actor.id == user.id and user.is_active)
+    user.password_hash = password_hash
+    user.password_changed_at = utcnow()
+    log_activity(session, actor, "user.password", user)
+
+
+def update_user(
+    session: Session,
+    actor: User,
+    user: User,
+    *,
+    name: str,
+    role: Role,
+    organisation_id: int | None,
+    is_active: bool,
+) -> dict[str, list[object]]:
+    """Change a user's name, role, organisation and active flag; returns what changed."""
+    require(may_manage_users(actor))
+    name = _clean_name(name)
+    _check_organisation(session, role, organisation_id)
+    if user.id == actor.id and (role != Role.ADMIN or not is_active):
+        raise FieldConflict(
+            Text(
+                "Du kan inte ta bort din egen administratörsbehörighet eller stänga ditt konto.",
+                "You cannot remove your own administrator rights or deactivate your account.",
+            ),
+            field="role" if role != Role.ADMIN else "is_active",
+        )
+    changed: dict[str, list[object]] = {}
+    for attr, new in (
+        ("name", name),
+        ("role", role),
+        ("organisation_id", organisation_id),
+        ("is_active", is_active),
+    ):
+        old = getattr(user, attr)
+        if old != new:
+            changed[attr] = [_plain(old), _plain(new)]
+            setattr(user, attr, new)
+    if changed:
+        log_activity(session, actor, "user.update", user, changed=changed)
+    return changed
+
+
+def change_role(session: Session, actor: User, user: User, role: Role) -> None:
+    """Give `user` another role (admins only)."""
+    update_user(
+        session,
+        actor,
+        user,
+        name=user.name,
+        role=role,
+        organisation_id=user.organisation_id,
+        is_active=user.is_active,
+    )
+
+
+def set_organisation(
+    session: Session, actor: User, user: User, organisation_id: int | None
+) -> None:
+    """Move `user` to another organisation (admins only)."""
+    update_user(
+        session,
+        actor,
+        user,
+        name=user.name,
+        role=user.role,
+        organisation_id=organisation_id,
+        is_active=user.is_active,
+    )
+
+
+def deactivate(session: Session, actor: User, user: User) -> None:
+    """Close an account; the person can no longer sign in (admins only)."""
+    update_user(
+        session,
+        actor,
+        user,
+        name=user.name,
+        role=user.role,
+        organisation_id=user.organisation_id,
+        is_active=False,
+    )
+
+
+def reactivate(session: Session, actor: User, user: User) -> None:
+    """Open a closed account again (admins only)."""
+    update_user(
+        session,
+        actor,
+        user,
+        name=user.name,
+        role=user.role,
+        organisation_id=user.organisation_id,
+        is_active=True,
+    )
+
+
+def list_users(session: Session, actor: User) -> list[User]:
+    """Every account, by name, for the team's user list."""
+    require(may_see_admin(actor))
+    query = (
+        select(User)
+        .options(selectinload(User.organisation))
+        .order_by(func.lower(User.name), User.id)
+    )
+    return list(session.scalars(query))
+
+
+def _plain(value: object) -> object:
+    return value.value if isinstance(value, Role) else value

@@ -1,0 +1,65 @@
+"""Outgoing e-mail: SMTP when MAIL_SERVER is set, otherwise the log and the outbox table.
+
+Either way the message is recorded in the outbox (with `sent_at` or `error`), so an admin
+can see what left and help someone whose mail did not arrive.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy.orm import Session
+
+from pipeline.models import OutboxMessage, utcnow
+
+log = logging.getLogger("framsyn.mail")
+
+
+def _smtp_send(config: dict[str, Any], message: EmailMessage) -> None:
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=15)
+    try:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(message)
+    finally:
+        smtp.quit()
+
+
+def send_mail(session: Session, to: str, subject: str, body: str) -> OutboxMessage:
+    """Send (or record) one plain-text message; the caller's transaction stores the record."""
+    config = current_app.config
+    record = OutboxMessage(to=to, subject=subject[:200], body_text=body)
+    if config.get("MAIL_SERVER"):
+        message = EmailMessage()
+        message["From"] = config["MAIL_FROM"]
+        message["To"] = to
+        message["Subject"] = subject
+        message.set_content(body)
+        try:
+            _smtp_send(config, message)
+            record.sent_at = utcnow()
+        except (OSError, smtplib.SMTPException) as exc:
+            record.error = f"{type(exc).__name__}: {exc}"[:2000]
+            log.error("Mail to %s failed: %s", to, record.error)
+    else:
+        log.info("Mail (no MAIL_SERVER; kept in the outbox) to %s: %s\n%s", to, subject, body)
+    session.add(record)
+    session.flush()
+    return record
+
+
+def send_template(
+    session: Session, to: str, template: str, locale: str | None, **context: Any
+) -> OutboxMessage:
+    """Render templates/mail/<template>.txt in `locale`; its first line is the subject."""
+    with force_locale(locale or "sv"):
+        text = render_template(f"mail/{template}.txt", **context)
+    subject, _, body = text.partition("\n")
+    return send_mail(session, to, subject.strip(), body.strip() + "\n")
