@@ -386,7 +386,11 @@ def link_to_regional_project(
             raise InvalidData(
                 Text("Ge det regionala projektet ett namn.", "Give the regional project a name.")
             )
-        regional = create_idea(session, actor, IdeaData(title=new_title.strip()))
+        regional = create_idea(
+            session,
+            actor,
+            IdeaData(title=new_title.strip(), lead_organisation_id=actor.organisation_id),
+        )
         regional.is_regional = True
         regional.municipalities = sorted(
             {m for idea in ideas for m in idea.municipalities}, key=lambda m: m.name
