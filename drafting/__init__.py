@@ -1,0 +1,1 @@
+"""Application templates, drafts and the horizontal-principles checker for ESF applications."""

@@ -1,0 +1,169 @@
+"""The horizontal-principles checker: draft sections in, levels and findings out.
+
+Pure functions: no database, no web. The rules live in ``drafting/principles/*.toml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from drafting.checklists import checklist
+from drafting.errors import RulesError
+from drafting.evidence import PrincipleEvidence, collect
+from drafting.judge import principle_findings, principle_result
+from drafting.matching import get_matcher
+from drafting.nlp import get_nlp
+from drafting.personal_data import find_personal_data
+from drafting.preprocess import clean, strip_metadata
+from drafting.readability import lix, lix_band
+from drafting.results import CheckResult, Finding, Level, PrincipleResult
+from drafting.rules import (
+    MANDATORY_PRINCIPLES,
+    available_principles,
+    load_common,
+    load_principle,
+)
+from drafting.sections import UNMATCHED, find_section, split_text
+from drafting.templates import DEFAULT_TEMPLATE, Template, load_template
+
+__all__ = [
+    "DEFAULT_TEMPLATE",
+    "CheckResult",
+    "Finding",
+    "Level",
+    "PrincipleResult",
+    "check_sections",
+    "check_text",
+]
+
+MAX_SECTION_CHARS = 500_000
+
+
+def _template(template: Template | str) -> Template:
+    """Resolve a template key to a Template."""
+    return template if isinstance(template, Template) else load_template(template)
+
+
+def _principles(principles: Iterable[str] | None) -> tuple[str, ...]:
+    """Validate the requested principle keys (default: the three mandatory ones)."""
+    if principles is None:
+        return MANDATORY_PRINCIPLES
+    keys = tuple(dict.fromkeys(p.strip() for p in principles if p and p.strip()))
+    unknown = [k for k in keys if k not in available_principles()]
+    if unknown:
+        raise RulesError(f"unknown principles {unknown} (available: {available_principles()})")
+    return keys or MANDATORY_PRINCIPLES
+
+
+def _text(value: object) -> str:
+    """Coerce a section value to a string (None becomes empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return value if isinstance(value, str) else str(value)
+
+
+def _personal_findings(section: str, text: str) -> list[Finding]:
+    """Return one error finding per piece of personal data in ``text``."""
+    messages = load_common().messages
+    return [
+        Finding(
+            rule_id=f"personal_data.{item.kind}",
+            principle=None,
+            severity="error",
+            message_sv=messages[f"{item.kind}_sv"],
+            message_en=messages[f"{item.kind}_en"],
+            section=section,
+            start=item.start,
+            end=item.end,
+            evidence=item.masked,
+        )
+        for item in find_personal_data(text)
+    ]
+
+
+def _readability_finding(section: str, value: float) -> Finding:
+    """Return the info finding that reports a section's LIX."""
+    messages = load_common().messages
+    return Finding(
+        rule_id="readability.lix",
+        principle=None,
+        severity="info",
+        message_sv=messages["lix_sv"].format(lix=value, band=lix_band(value, "sv")),
+        message_en=messages["lix_en"].format(lix=value, band=lix_band(value, "en")),
+        section=section,
+    )
+
+
+def check_sections(
+    sections: Mapping[str, str],
+    template: Template | str = DEFAULT_TEMPLATE,
+    principles: Iterable[str] | None = None,
+) -> CheckResult:
+    """Check a draft given as {section key: text} against the horizontal principles."""
+    resolved = _template(template)
+    keys = _principles(principles)
+    nlp, matcher = get_nlp(), get_matcher()
+    findings: list[Finding] = []
+    contents: list[str] = []
+    meta: list[tuple[str, str, str | None]] = []
+    for key, value in sections.items():
+        key = str(key)
+        text = clean(_text(value))
+        if len(text) > MAX_SECTION_CHARS:
+            messages = load_common().messages
+            limit = str(MAX_SECTION_CHARS)
+            findings.append(
+                Finding(
+                    "input.too_long",
+                    None,
+                    "info",
+                    messages["too_long_sv"].format(limit=limit),
+                    messages["too_long_en"].format(limit=limit),
+                    section=key,
+                )
+            )
+            text = text[:MAX_SECTION_CHARS]
+        findings.extend(_personal_findings(key, text))
+        section = find_section(key, resolved)
+        organisation_list = section.organisation_list if section else False
+        contents.append(strip_metadata(text, organisation_list))
+        role = section.role if section and key != UNMATCHED else "other"
+        meta.append((key, role, section.principle if section else None))
+    evidence = {k: PrincipleEvidence() for k in keys}
+    readability: dict[str, float] = {}
+    for (key, _, devoted), doc in zip(meta, nlp.pipe(contents), strict=True):
+        bounds, hits = matcher.find(doc)
+        collect(doc, key, devoted, bounds, hits, keys, evidence)
+        value = lix(doc)
+        if value is not None:
+            readability[key] = value
+            findings.append(_readability_finding(key, value))
+    roles = {key: role for key, role, _ in meta}
+    results: dict[str, PrincipleResult] = {}
+    principle_findings_all: list[Finding] = []
+    for key in keys:
+        principle = load_principle(key)
+        results[key] = principle_result(key, evidence[key], roles)
+        principle_findings_all.extend(principle_findings(principle, evidence[key], results[key]))
+    result = CheckResult(
+        levels={k: r.level for k, r in results.items()},
+        principles=results,
+        findings=principle_findings_all + findings,
+        readability=readability,
+        template=resolved.key,
+    )
+    for key in keys:
+        results[key].checklist = checklist(result, key)
+    return result
+
+
+def check_text(
+    text: str,
+    template: Template | str = DEFAULT_TEMPLATE,
+    principles: Iterable[str] | None = None,
+) -> CheckResult:
+    """Split plain text into sections by its headings, then check it."""
+    resolved = _template(template)
+    return check_sections(split_text(_text(text), resolved), resolved, principles)

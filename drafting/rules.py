@@ -1,0 +1,321 @@
+"""Principle rules loaded from TOML: terms, cues, weak phrases, checklists and messages."""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from spacy.lang.sv.stop_words import STOP_WORDS
+
+from drafting.errors import RulesError
+
+MANDATORY_PRINCIPLES = ("jamstalldhet", "tillganglighet", "likabehandling")
+OPTIONAL_PRINCIPLES = ("miljo", "gles_geografi")
+CATEGORIES = frozenset({"core", "context", "cue", "false_friend", "weak", "negation", "hedge"})
+KINDS = (
+    "analysis",
+    "policy",
+    "goal",
+    "indicator",
+    "activity",
+    "competence",
+    "budget",
+    "procurement",
+    "cooperation",
+    "followup",
+    "evaluation",
+)
+MESSAGE_NAMES = (
+    "missing",
+    "not_concrete",
+    "empty_declaration",
+    "empty_declaration_info",
+    "negation",
+    "chain_analysis",
+    "chain_goals",
+    "chain_activities",
+    "chain_followup",
+)
+_TERM_FIELDS = ("words", "lemmas", "prefixes", "patterns")
+_RULE_FIELDS = {
+    "id",
+    "category",
+    "kind",
+    "intrinsic",
+    "with_other_principles",
+    "suppresses_cues",
+    "min_groups",
+    "groups",
+    "examples_match",
+    "examples_no_match",
+    *_TERM_FIELDS,
+}
+
+
+@dataclass(frozen=True)
+class Terms:
+    """One group of terms: lower-case words/phrases, lemmas, token prefix regexes, patterns."""
+
+    words: tuple[str, ...] = ()
+    lemmas: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()
+    patterns: tuple[tuple[dict[str, Any], ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule: hits when at least ``min_groups`` of its term groups occur in one sentence."""
+
+    id: str
+    principle: str | None
+    category: str
+    groups: tuple[Terms, ...]
+    examples_match: tuple[str, ...]
+    examples_no_match: tuple[str, ...]
+    kind: str | None = None
+    intrinsic: bool = False
+    with_other_principles: bool = False
+    suppresses_cues: bool = False
+    min_groups: int = 1
+
+
+@dataclass(frozen=True)
+class ChecklistSpec:
+    """An assessor's question and the cue kinds (or rule ids) that answer it."""
+
+    key: str
+    question_sv: str
+    question_en: str
+    satisfied_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Principle:
+    """A horizontal principle with its rules, checklist and messages."""
+
+    key: str
+    name_sv: str
+    name_en: str
+    mandatory: bool
+    source_url: str
+    sources: tuple[str, ...]
+    rules: tuple[Rule, ...]
+    checklist: tuple[ChecklistSpec, ...]
+    messages: Mapping[str, str] = field(default_factory=dict)
+
+    def name(self, locale: str = "sv") -> str:
+        """Return the principle's name in ``locale``."""
+        return self.name_en if locale.startswith("en") else self.name_sv
+
+    def message(self, name: str, locale: str, **values: str) -> str:
+        """Return the message ``name`` in ``locale`` with ``values`` filled in."""
+        text = self.messages[f"{name}_{'en' if locale.startswith('en') else 'sv'}"]
+        return text.format(**values) if values else text
+
+
+@dataclass(frozen=True)
+class Common:
+    """Rules and texts shared by all principles."""
+
+    rules: tuple[Rule, ...]
+    chain_names: Mapping[str, str]
+    metadata_labels: tuple[str, ...]
+    max_line_chars: int
+    organisation_suffixes: tuple[str, ...]
+    messages: Mapping[str, str]
+    lix_bands: tuple[tuple[float, str, str], ...]
+    private_email_domains: frozenset[str]
+
+
+def _strings(where: str, value: Any, name: str) -> tuple[str, ...]:
+    """Validate a list of non-empty strings."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise RulesError(f"{where}: '{name}' must be a list of non-empty strings")
+    return tuple(value)
+
+
+def _check_lemma(where: str, lemma: str) -> None:
+    """Refuse lemma matching on function words (the lookup table mangles them)."""
+    if " " in lemma.strip() or lemma.lower() in STOP_WORDS:
+        raise RulesError(f"{where}: lemma {lemma!r} must be one content word, not a function word")
+
+
+def _terms(where: str, raw: Mapping[str, Any]) -> Terms:
+    """Validate and build one term group."""
+    words = tuple(w.lower() for w in _strings(where, raw.get("words", []), "words"))
+    lemmas = _strings(where, raw.get("lemmas", []), "lemmas")
+    for lemma in lemmas:
+        _check_lemma(where, lemma)
+    prefixes = _strings(where, raw.get("prefixes", []), "prefixes")
+    for prefix in prefixes:
+        try:
+            re.compile(prefix)
+        except re.error as exc:
+            raise RulesError(f"{where}: bad prefix regex {prefix!r}: {exc}") from exc
+    patterns = raw.get("patterns", [])
+    if not isinstance(patterns, list) or not all(
+        isinstance(p, list) and p and all(isinstance(t, dict) for t in p) for p in patterns
+    ):
+        raise RulesError(f"{where}: 'patterns' must be a list of token-pattern lists")
+    for pattern in patterns:
+        for token in pattern:
+            lemma = token.get("LEMMA")
+            if isinstance(lemma, str):
+                _check_lemma(where, lemma)
+    if not (words or lemmas or prefixes or patterns):
+        raise RulesError(f"{where}: a term group needs words, lemmas, prefixes or patterns")
+    return Terms(words, tuple(lemmas), prefixes, tuple(tuple(p) for p in patterns))
+
+
+def _rule(where: str, principle: str | None, raw: Any) -> Rule:
+    """Validate and build one rule table."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+        raise RulesError(f"{where}: every rule needs a string 'id'")
+    where = f"{where} rule '{raw['id']}'"
+    unknown = set(raw) - _RULE_FIELDS
+    if unknown:
+        raise RulesError(f"{where}: unknown fields {sorted(unknown)}")
+    category = raw.get("category")
+    if category not in CATEGORIES:
+        raise RulesError(f"{where}: category must be one of {sorted(CATEGORIES)}")
+    kind = raw.get("kind")
+    if (category == "cue") != (kind is not None) or kind is not None and kind not in KINDS:
+        raise RulesError(f"{where}: cues need a kind from {KINDS}; other rules none")
+    if "groups" in raw:
+        if any(name in raw for name in _TERM_FIELDS) or not isinstance(raw["groups"], list):
+            raise RulesError(f"{where}: give either 'groups' or terms, not both")
+        groups = tuple(_terms(f"{where} group {i}", g) for i, g in enumerate(raw["groups"]))
+    else:
+        groups = (_terms(where, raw),)
+    min_groups = raw.get("min_groups", len(groups))
+    if not isinstance(min_groups, int) or not 1 <= min_groups <= len(groups):
+        raise RulesError(f"{where}: min_groups must be between 1 and {len(groups)}")
+    flags = {}
+    for name in ("intrinsic", "with_other_principles", "suppresses_cues"):
+        flags[name] = raw.get(name, False)
+        if not isinstance(flags[name], bool):
+            raise RulesError(f"{where}: '{name}' must be true or false")
+    if principle is None and flags["intrinsic"]:
+        raise RulesError(f"{where}: shared cues cannot be intrinsic")
+    examples = {}
+    for name in ("examples_match", "examples_no_match"):
+        examples[name] = _strings(where, raw.get(name, []), name)
+        if not examples[name]:
+            raise RulesError(f"{where}: needs at least one sentence in '{name}'")
+    return Rule(
+        id=f"{principle or 'common'}.{raw['id']}",
+        principle=principle,
+        category=category,
+        groups=groups,
+        kind=kind,
+        min_groups=min_groups,
+        **flags,
+        **examples,
+    )
+
+
+def _read(name: str) -> dict[str, Any]:
+    """Read and parse ``principles/<name>.toml``."""
+    path = resources.files("drafting") / "principles" / f"{name}.toml"
+    if not path.is_file():
+        raise RulesError(f"unknown principle {name!r} (available: {available_principles()})")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"principles/{name}.toml: malformed TOML: {exc}") from exc
+
+
+def available_principles() -> tuple[str, ...]:
+    """Return the keys of the principle files shipped with the package."""
+    folder = resources.files("drafting") / "principles"
+    names = (p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
+    return tuple(sorted(n for n in names if n != "common"))
+
+
+def parse_principle(data: Mapping[str, Any], where: str = "principle") -> Principle:
+    """Validate parsed TOML of a principle file and build a Principle."""
+    for name in ("key", "name_sv", "name_en", "source_url"):
+        if not isinstance(data.get(name), str):
+            raise RulesError(f"{where}: '{name}' must be a string")
+    if not isinstance(data.get("mandatory"), bool):
+        raise RulesError(f"{where}: 'mandatory' must be true or false")
+    key = data["key"]
+    rules = tuple(_rule(where, key, raw) for raw in data.get("rules", []))
+    ids = [r.id for r in rules]
+    if len(set(ids)) != len(ids):
+        raise RulesError(f"{where}: duplicate rule ids")
+    if not any(r.category == "core" for r in rules):
+        raise RulesError(f"{where}: needs a rule with category 'core'")
+    messages = data.get("messages", {})
+    missing = [
+        f"{name}_{lang}"
+        for name in MESSAGE_NAMES
+        for lang in ("sv", "en")
+        if not isinstance(messages.get(f"{name}_{lang}"), str)
+    ]
+    if missing:
+        raise RulesError(f"{where}: missing messages {missing}")
+    checklist = []
+    for raw in data.get("checklist", []):
+        for name in ("key", "question_sv", "question_en"):
+            if not isinstance(raw.get(name), str):
+                raise RulesError(f"{where}: checklist item needs '{name}'")
+        satisfied = _strings(where, raw.get("satisfied_by", []), "satisfied_by")
+        bad = [s for s in satisfied if s not in KINDS]
+        if not satisfied or bad:
+            raise RulesError(f"{where}: checklist '{raw['key']}' has bad satisfied_by {bad}")
+        checklist.append(
+            ChecklistSpec(raw["key"], raw["question_sv"], raw["question_en"], satisfied)
+        )
+    return Principle(
+        key=key,
+        name_sv=data["name_sv"],
+        name_en=data["name_en"],
+        mandatory=data["mandatory"],
+        source_url=data["source_url"],
+        sources=_strings(where, data.get("sources", [data["source_url"]]), "sources"),
+        rules=rules,
+        checklist=tuple(checklist),
+        messages=dict(messages),
+    )
+
+
+@functools.cache
+def load_principle(key: str) -> Principle:
+    """Load and validate ``principles/<key>.toml``."""
+    if not isinstance(key, str) or not re.fullmatch(r"[a-z_]+", key) or key == "common":
+        raise RulesError(f"invalid principle key {key!r}")
+    principle = parse_principle(_read(key), where=f"principles/{key}.toml")
+    if principle.key != key:
+        raise RulesError(f"principles/{key}.toml declares key {principle.key!r}")
+    return principle
+
+
+@functools.cache
+def load_common() -> Common:
+    """Load and validate ``principles/common.toml``."""
+    data = _read("common")
+    where = "principles/common.toml"
+    rules = tuple(_rule(where, None, raw) for raw in data.get("rules", []))
+    try:
+        meta = data["metadata"]
+        bands = tuple((float(b["below"]), str(b["sv"]), str(b["en"])) for b in data["lix_bands"])
+        return Common(
+            rules=rules,
+            chain_names=dict(data["chain_names"]),
+            metadata_labels=_strings(where, meta["labels"], "labels"),
+            max_line_chars=int(meta["max_line_chars"]),
+            organisation_suffixes=_strings(where, meta["organisation_suffixes"], "suffixes"),
+            messages=dict(data["messages"]),
+            lix_bands=bands,
+            private_email_domains=frozenset(
+                _strings(where, data["private_email"]["domains"], "domains")
+            ),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RulesError(f"{where}: missing or malformed table: {exc!r}") from exc
