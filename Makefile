@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := web
 
-.PHONY: run test install install-dev lint format worker clean
+.PHONY: run test install install-dev lint format worker clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,18 @@ format: install-dev
 
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Extract the Swedish msgids, merge them into the English catalog and compile it.
+# Fill in every new msgstr in web/translations/en/LC_MESSAGES/messages.po, then run this again
+# and commit both the .po and the .mo (tests/web/test_i18n.py checks they agree).
+translations: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o web/translations/messages.pot .
+	test -f web/translations/en/LC_MESSAGES/messages.po \
+		|| $(BIN)/pybabel init -i web/translations/messages.pot -d web/translations -l en
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations -l en \
+		--no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d web/translations -l en --statistics
 
 worker: install
 	$(BIN)/rq worker --url "$$REDIS_URL" framsyn

@@ -7,7 +7,15 @@ import datetime as dt
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from pipeline import accounts, registry
 from pipeline.models import Municipality, Organisation, OrgType, Role, User
@@ -112,7 +120,7 @@ class InviteForm(FlaskForm):
         render_kw={"autocomplete": "off"},
     )
     role = ChoiceField(_l("Roll"), validators=[DataRequired(REQUIRED)])
-    organisation_id = ChoiceField(_l("Organisation"), coerce=optional_id, validators=[Optional()])
+    organisation_id = ChoiceField(_l("Organisation"), coerce=optional_id)
     locale = ChoiceField(_l("Språk i inbjudan"), default="sv")
 
     def __init__(self, *args, actor: User, **kwargs) -> None:
@@ -138,7 +146,7 @@ class UserForm(FlaskForm):
         validators=[DataRequired(REQUIRED), Length(max=120, message=_l("Högst 120 tecken."))],
     )
     role = ChoiceField(_l("Roll"), validators=[DataRequired(REQUIRED)])
-    organisation_id = ChoiceField(_l("Organisation"), coerce=optional_id, validators=[Optional()])
+    organisation_id = ChoiceField(_l("Organisation"), coerce=optional_id)
     is_active = BooleanField(_l("Kontot är aktivt (personen kan logga in)"))
 
     def __init__(self, *args, **kwargs) -> None:
@@ -179,8 +187,8 @@ class CallForm(FlaskForm):
         _l("Specifikt mål"),
         validators=[Optional(), Length(max=120, message=_l("Högst 120 tecken."))],
     )
-    opens = SwedishDateField(_l("Öppnar"), validators=[DataRequired(REQUIRED)])
-    closes = SwedishDateField(_l("Stänger"), validators=[DataRequired(REQUIRED)])
+    opens = SwedishDateField(_l("Öppnar"), validators=[InputRequired(REQUIRED)])
+    closes = SwedishDateField(_l("Stänger"), validators=[InputRequired(REQUIRED)])
     region = StringField(
         _l("Region"),
         validators=[DataRequired(REQUIRED), Length(max=80, message=_l("Högst 80 tecken."))],
