@@ -1,0 +1,269 @@
+"""Write an export's content into a Word document built on the shipped template.
+
+The template (drafting/assets/template.docx, built by drafting/assets/build_template.py)
+carries every style, the Swedish language, header and footer; this module adds content only,
+and removes any character Word cannot hold so that writing never fails on text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from importlib import resources
+from typing import Any
+
+from docx import Document
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from pipeline.i18n import Text
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+APPENDIX_TITLE = Text("Horisontella principer – kontroll", "Horizontal principles – check")
+EXPORT_CATEGORY = "Framsyn-export"
+BOOKMARK_PREFIX = "_fs_"
+TABLE_STYLE = "Framsyn Tabell"
+LANGUAGE = "sv-SE"
+
+# Characters an XML 1.0 document cannot hold, and C1 controls Word shows as boxes.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_BULLET = re.compile(r"^\s*[-•*–]\s+")
+
+
+def clean(text: str | None) -> str:
+    """Remove the characters Word cannot hold; never raise."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _NOT_XML.sub("", text)
+
+
+@dataclass
+class ExportSection:
+    key: str
+    title: str
+    level: int
+    text: str
+
+
+@dataclass
+class ExportComment:
+    section_key: str
+    author: str
+    body: str
+    quote: str = ""
+    internal: bool = False
+
+    @property
+    def initials(self) -> str:
+        return "".join(part[0] for part in self.author.split()[:3]).upper()
+
+
+@dataclass
+class AppendixPrinciple:
+    name: str
+    level: str
+    judged_by_team: bool
+    checklist: list[tuple[str, bool, bool]] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ExportContent:
+    """Everything the document shows, already in Swedish and free of database objects."""
+
+    title: str
+    owner: str
+    period: str
+    template_name: str
+    revision: int
+    date: dt.date
+    author: str
+    metadata: list[tuple[str, str]]
+    sections: list[ExportSection]
+    appendix: list[AppendixPrinciple] | None = None
+    appendix_note: str = ""
+    comments: list[ExportComment] = field(default_factory=list)
+    idea_id: int | None = None
+
+
+def template_path() -> Any:
+    """The shipped template carrying the styles."""
+    return resources.files("drafting") / "assets" / "template.docx"
+
+
+def _fld(kind: str, **attrs: str) -> Any:
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    for name, value in attrs.items():
+        element.set(qn(f"w:{name}"), value)
+    return element
+
+
+def _append(run: Any, child: Any) -> Any:
+    run._r.append(child)
+    return run
+
+
+def _toc(document: Any, content: ExportContent) -> None:
+    """A TOC field whose cached result lists the headings; Word refreshes it (dirty) on open."""
+    entries = [(s.level, s.title) for s in content.sections]
+    if content.appendix is not None:
+        entries.append((1, APPENDIX_TITLE.sv))
+    for index, (level, title) in enumerate(entries):
+        paragraph = document.add_paragraph(style=f"TOC {level}")
+        if index == 0:
+            _append(paragraph.add_run(), _fld("begin", dirty="true"))
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = ' TOC \\o "1-3" \\h \\z \\u '
+            _append(paragraph.add_run(), instr)
+            _append(paragraph.add_run(), _fld("separate"))
+        paragraph.add_run(title)
+        if index == len(entries) - 1:
+            _append(paragraph.add_run(), _fld("end"))
+
+
+def _bookmark(paragraph: Any, name: str, number: int) -> None:
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)
+    paragraph._p.append(end)
+
+
+def _body(document: Any, text: str, normal: Any, bullet: Any) -> list[Any]:
+    """Paragraphs for a section text: one per line, lines starting with -, •, * as bullets."""
+    runs = []
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        marker = _BULLET.match(line)
+        if marker:
+            paragraph = document.add_paragraph(style=bullet)
+            runs.append(paragraph.add_run(line[marker.end() :].strip()))
+        else:
+            paragraph = document.add_paragraph(style=normal)
+            runs.append(paragraph.add_run(line.strip()))
+    return runs
+
+
+def _table(document: Any, rows: list[tuple[str, ...]], widths: tuple[int, ...] = ()) -> Any:
+    table = document.add_table(rows=0, cols=len(rows[0]) if rows else 2)
+    table.style = document.styles[TABLE_STYLE]
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, values, strict=False):
+            cell.text = value
+    return table
+
+
+def _appendix(document: Any, content: ExportContent, normal: Any, bullet: Any) -> None:
+    document.add_page_break()
+    document.add_heading(APPENDIX_TITLE.sv, level=1)
+    document.add_paragraph(
+        f"Kontroll av ansökan i revision {content.revision}. Nivåskalan är Saknas, Nämns, "
+        "Konkret och Integrerad; checklistan följer bedömarnas frågor.",
+        style=normal,
+    )
+    if content.appendix_note:
+        document.add_paragraph(content.appendix_note, style=normal)
+    for principle in content.appendix or []:
+        document.add_heading(principle.name, level=2)
+        level = principle.level + (" (bedömd av stödteamet)" if principle.judged_by_team else "")
+        document.add_paragraph(f"Nivå: {level}", style=normal)
+        if principle.checklist:
+            rows = [("Fråga", "Status")]
+            for question, met, decided in principle.checklist:
+                status = "Uppfyllt" if met else "Inte uppfyllt"
+                rows.append((question, status + (" (stödteamets beslut)" if decided else "")))
+            _table(document, rows)
+        document.add_heading("Iakttagelser", level=3)
+        if principle.findings:
+            for finding in principle.findings:
+                document.add_paragraph(finding, style=bullet)
+        else:
+            document.add_paragraph("Inga iakttagelser.", style=normal)
+
+
+def _scrub(value: Any) -> Any:
+    """`value` with every string in it cleaned (dataclasses, lists and tuples walked)."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_scrub(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: _scrub(getattr(value, f.name)) for f in fields(value)})
+    return value
+
+
+def render(content: ExportContent) -> bytes:
+    """Write the document and return its bytes."""
+    content = _scrub(content)
+    with template_path().open("rb") as handle:
+        document = Document(handle)
+    styles = document.styles
+    normal, bullet = styles["Normal"], styles["List Bullet"]
+
+    core = document.core_properties
+    core.title = content.title
+    core.author = content.owner or content.author
+    core.last_modified_by = content.author
+    core.subject = f"Ansökan om ESF-stöd – {content.template_name}"
+    core.language = LANGUAGE
+    core.category = EXPORT_CATEGORY
+    core.keywords = f"Framsyn; ESF; revision {content.revision}"
+    core.comments = f"framsyn:idea={content.idea_id};revision={content.revision}"
+    core.revision = max(content.revision, 1)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    core.created = core.modified = now
+
+    header = document.sections[0].header.paragraphs[0]
+    header.text = content.title
+
+    document.add_paragraph(content.title, style="Title")
+    document.add_paragraph(f"Ansökan om ESF-stöd · {content.template_name}", style="Subtitle")
+    if content.owner:
+        document.add_paragraph(f"Projektägare: {content.owner}", style=normal)
+    if content.period:
+        document.add_paragraph(f"Projektperiod: {content.period}", style=normal)
+    document.add_paragraph(
+        f"Revision {content.revision} · {content.date.isoformat()}", style=normal
+    )
+    document.add_paragraph("Projektuppgifter", style="Subtitle")
+    _table(document, [(label, value) for label, value in content.metadata])
+    document.add_page_break()
+
+    document.add_paragraph("Innehåll", style="TOC Heading")
+    _toc(document, content)
+    document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+
+    by_section: dict[str, list[ExportComment]] = {}
+    for comment in content.comments:
+        by_section.setdefault(comment.section_key, []).append(comment)
+    for number, section in enumerate(content.sections, start=1):
+        heading = document.add_heading(section.title, level=section.level)
+        _bookmark(heading, f"{BOOKMARK_PREFIX}{section.key}"[:40], number)
+        runs = _body(document, section.text, normal, bullet)
+        for comment in by_section.get(section.key, []):
+            text = ("[Internt] " if comment.internal else "") + comment.body
+            anchored = document.add_comment(
+                [heading.runs[0], runs[-1] if runs else heading.runs[-1]],
+                text=text,
+                author=comment.author,
+                initials=comment.initials,
+            )
+            if comment.quote:
+                anchored.add_paragraph(f"Citat: ”{comment.quote}”")
+
+    if content.appendix is not None:
+        _appendix(document, content, normal, bullet)
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

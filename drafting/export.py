@@ -1,0 +1,259 @@
+"""Export a draft, as it was at any revision, to a Word document.
+
+`collect` gathers what the document shows (in Swedish, free of database objects) and
+`drafting.docx_render.render` writes it on the shipped template; `export_draft` does both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from drafting.docx_render import (
+    DOCX_TYPE,
+    AppendixPrinciple,
+    ExportComment,
+    ExportContent,
+    ExportSection,
+    clean,
+    render,
+)
+from drafting.models import CheckRun, Draft
+from drafting.revisions import get_draft, section_texts
+from drafting.templates import DEFAULT_TEMPLATE, Template, load_template
+from pipeline.errors import InvalidData
+from pipeline.i18n import Text
+from pipeline.models import ProjectIdea, User, utcnow
+from pipeline.queries import get_idea
+
+
+def slug(text: str, fallback: str = "ansokan") -> str:
+    """A safe ASCII file-name part: "Unga i Åsele!" -> "unga-i-asele"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    value = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return value[:60].strip("-") or fallback
+
+
+def sek(amount: int | None) -> str:
+    """An amount in kronor as the project bank writes it: "652 091 kr"."""
+    if amount is None:
+        return ""
+    return f"{amount:,}".replace(",", "\u00a0") + "\u00a0kr"
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    name: str
+    data: bytes
+    revision: int
+    has_internal_comments: bool = False
+    content_type: str = DOCX_TYPE
+
+
+# --- Gathering --------------------------------------------------------------------------------
+
+
+def _period(idea: ProjectIdea) -> str:
+    if idea.period_start and idea.period_end:
+        return f"{idea.period_start.isoformat()} till {idea.period_end.isoformat()}"
+    if idea.period_start:
+        return f"från {idea.period_start.isoformat()}"
+    return ""
+
+
+def metadata_rows(idea: ProjectIdea) -> list[tuple[str, str]]:
+    """The project-bank table: label and value, in the order the ESF project bank shows them."""
+    call = idea.call
+    regions = sorted({m.region for m in idea.municipalities})
+    rows = [
+        ("Programområde", idea.programme_area or (call.programme_area if call else "")),
+        ("Projektägare", idea.lead_organisation.name if idea.lead_organisation else ""),
+        ("Kontaktperson", idea.contact_name),
+        ("E-post", idea.contact_email),
+        ("Telefon", idea.contact_phone),
+        ("Sökt ESF-stöd", sek(idea.esf_share)),
+        ("Total projektbudget", sek(idea.budget_total)),
+        ("Projektperiod", _period(idea)),
+        ("Region", call.region if call else ", ".join(regions)),
+        ("Kommuner", ", ".join(m.name for m in idea.municipalities)),
+        ("Deltagande aktörer", ", ".join(o.name for o in idea.partner_organisations)),
+    ]
+    if call is not None:
+        rows.insert(0, ("Utlysning", f"{call.name} ({call.diarienummer})"))
+    return [(label, clean(value)) for label, value in rows]
+
+
+def _check_run_for(session: Session, draft: Draft, revision: int) -> CheckRun:
+    """The stored check of that revision, or a fresh (unsaved) one."""
+    stored = session.scalars(
+        select(CheckRun)
+        .where(CheckRun.draft_id == draft.id, CheckRun.revision_number == revision)
+        .order_by(CheckRun.id.desc())
+        .limit(1)
+    ).first()
+    if stored is not None:
+        return stored
+    from drafting.checker import check_sections
+
+    result = check_sections(section_texts(session, draft, revision), draft.template_key)
+    return CheckRun(
+        draft_id=draft.id,
+        revision_number=revision,
+        template_key=draft.template_key,
+        levels=result.summary(),
+        result=result.to_dict(),
+        created_at=utcnow(),
+    )
+
+
+def _text_of(value: Any) -> str:
+    if isinstance(value, Text):
+        return value.sv
+    if isinstance(value, dict):
+        return str(value.get("sv") or value.get("en") or "")
+    return "" if value is None else str(value)
+
+
+def _get(item: Any, name: str, default: Any = None) -> Any:
+    return item.get(name, default) if isinstance(item, dict) else getattr(item, name, default)
+
+
+def _findings(result: Any, principle: str, template: Template) -> list[str]:
+    lines = []
+    for finding in _get(result, "findings", None) or []:
+        if str(_get(finding, "principle", "")) != principle:
+            continue
+        message = _text_of(_get(finding, "message", None)) or _text_of(_get(finding, "text", None))
+        section = template.section(str(_get(finding, "section", "") or ""))
+        prefix = f"{section.title_sv}: " if section is not None else ""
+        if message:
+            lines.append(clean(prefix + message))
+    return lines
+
+
+def appendix_for(session: Session, draft: Draft, revision: int) -> list[AppendixPrinciple]:
+    """Each principle's level, checklist status and findings for the draft at `revision`."""
+    from drafting import review
+    from drafting.revisions import check_result
+
+    run = _check_run_for(session, draft, revision)
+    template = load_template(draft.template_key)
+    result = check_result(run)
+    lists = review.checklists(session, draft, run)
+    principles = []
+    for level in review.principle_levels(session, draft, run):
+        rows = [
+            (clean(r.question.sv), r.met, r.decision is not None)
+            for r in lists.get(level.principle, [])
+        ]
+        principles.append(
+            AppendixPrinciple(
+                name=review.principle_label(level.principle).sv,
+                level=review.level_label(level.level).sv,
+                judged_by_team=level.overridden,
+                checklist=rows,
+                findings=_findings(result, level.principle, template),
+            )
+        )
+    return principles
+
+
+def collect(
+    session: Session,
+    actor: User,
+    idea_id: int,
+    *,
+    revision: int | None = None,
+    appendix: bool = False,
+    comments: bool = False,
+    today: dt.date | None = None,
+) -> ExportContent:
+    """What the document shows for the idea's draft at `revision` (default: the latest)."""
+    idea = get_idea(session, actor, idea_id)
+    draft = get_draft(session, idea)
+    latest = draft.revision_count if draft is not None else 0
+    number = latest if revision is None else revision
+    if not 0 <= number <= latest:
+        raise InvalidData(
+            Text(
+                "Revision {n} finns inte; ansökan har revisionerna 0–{last}.",
+                "Revision {n} does not exist; the application has revisions 0–{last}.",
+            ).format(n=number, last=latest)
+        )
+    template = load_template(draft.template_key if draft is not None else DEFAULT_TEMPLATE)
+    texts = section_texts(session, draft, number) if draft is not None else {}
+    sections = [
+        ExportSection(s.key, s.title_sv, 2 if s.parent else 1, clean(texts.get(s.key, "")))
+        for s in template.sections
+    ]
+    content = ExportContent(
+        title=clean(idea.title),
+        owner=clean(idea.lead_organisation.name if idea.lead_organisation else ""),
+        period=_period(idea),
+        template_name=template.name_sv,
+        revision=number,
+        date=today or dt.date.today(),
+        author=clean(actor.name or ""),
+        metadata=metadata_rows(idea),
+        sections=sections,
+        idea_id=idea.id,
+    )
+    if appendix:
+        if draft is None or number == 0:
+            content.appendix = []
+            content.appendix_note = "Ansökan har ingen text att kontrollera ännu."
+        else:
+            content.appendix = appendix_for(session, draft, number)
+    if comments and draft is not None:
+        from drafting.review import section_comments
+
+        for comment in section_comments(session, actor, draft, include_resolved=False):
+            content.comments.append(
+                ExportComment(
+                    section_key=comment.section_key,
+                    author=clean(comment.author.name if comment.author else "Framsyn"),
+                    body=clean(comment.body),
+                    quote=clean(comment.quote),
+                    internal=comment.visibility.value == "internal",
+                )
+            )
+    return content
+
+
+def file_name(content: ExportContent) -> str:
+    """ "<project>-rev<N>-<date>.docx", safe ASCII."""
+    return f"{slug(content.title)}-rev{content.revision}-{content.date.isoformat()}.docx"
+
+
+def export_draft(
+    session: Session,
+    actor: User,
+    idea_id: int,
+    *,
+    revision: int | None = None,
+    appendix: bool = False,
+    comments: bool = False,
+    today: dt.date | None = None,
+) -> ExportedFile:
+    """Export the idea's draft (at `revision`) as .docx bytes with a telling file name."""
+    content = collect(
+        session,
+        actor,
+        idea_id,
+        revision=revision,
+        appendix=appendix,
+        comments=comments,
+        today=today,
+    )
+    return ExportedFile(
+        name=file_name(content),
+        data=render(content),
+        revision=content.revision,
+        has_internal_comments=any(c.internal for c in content.comments),
+    )
