@@ -1,0 +1,545 @@
+"""Reviewing a draft: principle levels, checklists with the team's decisions, sign-off, section
+comments, the gate's questions and the portfolio summary.
+
+Every service takes an explicit actor, checks permissions, flushes and never commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from drafting.checklists import apply_overrides, checklist
+from drafting.models import (
+    ChecklistOverride,
+    CheckRun,
+    Draft,
+    LevelOverride,
+    SectionComment,
+    SignOff,
+)
+from drafting.results import ChecklistItem, Evidence
+from drafting.revisions import (
+    check_result,
+    current_check,
+    latest_revisions,
+    require_view,
+    section_of,
+    template_for,
+)
+from drafting.templates import Section
+from pipeline.errors import InvalidData, NotAllowed, NotFound
+from pipeline.i18n import Text
+from pipeline.models import User, Visibility, utcnow
+from pipeline.services import TEXT_MAX, log_activity
+from pipeline.stages import Stage
+
+MANDATORY_PRINCIPLES = ("jamstalldhet", "tillganglighet", "likabehandling")
+LEVELS = ("absent", "mentioned", "concrete", "integrated")
+GATE_LEVEL = "concrete"
+REASON_MAX = 2000
+QUOTE_MAX = 1000
+
+PRINCIPLE_LABELS: dict[str, Text] = {
+    "jamstalldhet": Text("Jämställdhet", "Gender equality"),
+    "tillganglighet": Text("Tillgänglighet", "Accessibility"),
+    "likabehandling": Text(
+        "Likabehandling och icke-diskriminering", "Equal treatment and non-discrimination"
+    ),
+    "miljo": Text("Miljö", "Environment"),
+    "gles_geografi": Text("Den glesa geografin", "Sparsely populated areas"),
+}
+LEVEL_LABELS: dict[str, Text] = {
+    "absent": Text("Saknas", "Absent"),
+    "mentioned": Text("Nämns", "Mentioned"),
+    "concrete": Text("Konkret", "Concrete"),
+    "integrated": Text("Integrerad", "Integrated"),
+}
+
+_TEAM_ONLY = Text("Bara stödteamet kan göra det här.", "Only the support team can do this.")
+
+
+def principle_label(principle: str) -> Text:
+    """A principle's name in Swedish and English."""
+    return PRINCIPLE_LABELS.get(principle, Text(principle, principle))
+
+
+def level_label(level: str | None) -> Text:
+    """A level's name in Swedish and English."""
+    if level is None:
+        return Text("–", "–")
+    return LEVEL_LABELS.get(str(getattr(level, "value", level)), Text(str(level), str(level)))
+
+
+def level_rank(level: str | None) -> int:
+    """The position of a level on the scale absent < mentioned < concrete < integrated."""
+    value = str(getattr(level, "value", level))
+    return LEVELS.index(value) if value in LEVELS else -1
+
+
+def _require_team(actor: User) -> None:
+    if not actor.is_team:
+        raise NotAllowed(_TEAM_ONLY)
+
+
+def _reason(reason: str | None, required: bool) -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise InvalidData(Text("Ange ett skäl för beslutet.", "Give a reason for the decision."))
+    if len(reason) > REASON_MAX:
+        raise InvalidData(
+            Text(
+                f"Skälet får vara högst {REASON_MAX} tecken.",
+                f"The reason may be at most {REASON_MAX} characters.",
+            )
+        )
+    return reason
+
+
+# --- Levels -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrincipleLevel:
+    """A principle's level: the checker's, and the team's judgement if it made one."""
+
+    principle: str
+    checker: str
+    override: LevelOverride | None
+
+    @property
+    def level(self) -> str:
+        return self.override.level if self.override is not None else self.checker
+
+    @property
+    def overridden(self) -> bool:
+        return self.override is not None
+
+    @property
+    def passes(self) -> bool:
+        return level_rank(self.level) >= level_rank(GATE_LEVEL)
+
+
+def _latest_level_overrides(session: Session, draft: Draft) -> dict[str, LevelOverride]:
+    rows = session.scalars(
+        select(LevelOverride).where(LevelOverride.draft_id == draft.id).order_by(LevelOverride.id)
+    )
+    latest = {row.principle: row for row in rows}
+    return {k: v for k, v in latest.items() if v.level is not None}
+
+
+def principle_levels(
+    session: Session, draft: Draft, run: CheckRun | None = None
+) -> list[PrincipleLevel]:
+    """The level of each principle the check covers, with the team's overrides applied."""
+    run = run or current_check(session, draft)
+    overrides = _latest_level_overrides(session, draft)
+    levels = dict(run.levels or {})
+    for principle in MANDATORY_PRINCIPLES:
+        levels.setdefault(principle, "absent")
+    order = list(MANDATORY_PRINCIPLES) + sorted(set(levels) - set(MANDATORY_PRINCIPLES))
+    return [PrincipleLevel(p, levels[p], overrides.get(p)) for p in order]
+
+
+def set_level_override(
+    session: Session,
+    actor: User,
+    draft: Draft,
+    principle: str,
+    level: str | None,
+    reason: str,
+) -> LevelOverride:
+    """The team judges a principle's level itself (with a reason), or hands it back (None)."""
+    require_view(draft.idea, actor)
+    _require_team(actor)
+    if principle not in PRINCIPLE_LABELS:
+        raise InvalidData(Text("Okänd princip.", "Unknown principle."))
+    if level is not None and level not in LEVELS:
+        raise InvalidData(Text("Okänd nivå.", "Unknown level."))
+    reason = _reason(reason, required=level is not None)
+    row = LevelOverride(
+        draft_id=draft.id,
+        principle=principle,
+        level=level,
+        reason=reason,
+        user=actor,
+        created_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    log_activity(
+        session,
+        actor,
+        "draft.level_override",
+        row,
+        idea=draft.idea,
+        principle=principle,
+        level=level,
+        reason=reason,
+    )
+    return row
+
+
+# --- Checklists -------------------------------------------------------------------------------
+
+
+@dataclass
+class ChecklistRow:
+    """One assessor's question: the checker's answer, the team's decision and the evidence."""
+
+    principle: str
+    item: ChecklistItem
+    decision: ChecklistOverride | None
+
+    @property
+    def key(self) -> str:
+        return self.item.key
+
+    @property
+    def question(self) -> Text:
+        return Text(self.item.question_sv, self.item.question_en)
+
+    @property
+    def auto_met(self) -> bool:
+        return self.item.auto_status == "met"
+
+    @property
+    def met(self) -> bool:
+        return self.item.status == "met"
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        return self.item.evidence
+
+    @property
+    def overridden(self) -> bool:
+        return self.decision is not None and self.decision.met != self.auto_met
+
+    @property
+    def confirmed(self) -> bool:
+        return self.decision is not None and self.decision.met == self.auto_met
+
+
+def _latest_item_decisions(
+    session: Session, draft: Draft
+) -> dict[tuple[str, str], ChecklistOverride]:
+    rows = session.scalars(
+        select(ChecklistOverride)
+        .where(ChecklistOverride.draft_id == draft.id)
+        .order_by(ChecklistOverride.id)
+    )
+    return {(row.principle, row.item_key): row for row in rows}
+
+
+def checklists(
+    session: Session, draft: Draft, run: CheckRun | None = None
+) -> dict[str, list[ChecklistRow]]:
+    """Per principle, the assessor's questions with automatic status, evidence and decisions."""
+    run = run or current_check(session, draft)
+    result = check_result(run)
+    decisions = _latest_item_decisions(session, draft)
+    lists: dict[str, list[ChecklistRow]] = {}
+    for level in principle_levels(session, draft, run):
+        rows = []
+        mine = {k: (d.met, d.reason) for (p, k), d in decisions.items() if p == level.principle}
+        for item in apply_overrides(checklist(result, level.principle), mine):
+            rows.append(
+                ChecklistRow(level.principle, item, decisions.get((level.principle, item.key)))
+            )
+        lists[level.principle] = rows
+    return lists
+
+
+def set_checklist_override(
+    session: Session,
+    actor: User,
+    draft: Draft,
+    principle: str,
+    item_key: str,
+    met: bool,
+    reason: str,
+) -> ChecklistOverride:
+    """The team confirms or overrides one checklist item; overriding needs a reason."""
+    require_view(draft.idea, actor)
+    _require_team(actor)
+    rows = checklists(session, draft).get(principle)
+    row = next((r for r in rows or [] if r.key == item_key), None)
+    if row is None:
+        raise NotFound(Text("Frågan finns inte i checklistan.", "No such checklist question."))
+    reason = _reason(reason, required=met != row.auto_met)
+    decision = ChecklistOverride(
+        draft_id=draft.id,
+        principle=principle,
+        item_key=item_key,
+        met=met,
+        reason=reason,
+        user=actor,
+        created_at=utcnow(),
+    )
+    session.add(decision)
+    session.flush()
+    log_activity(
+        session,
+        actor,
+        "draft.checklist_override",
+        decision,
+        idea=draft.idea,
+        principle=principle,
+        item=item_key,
+        met=met,
+        auto_met=row.auto_met,
+        reason=reason,
+    )
+    return decision
+
+
+def checklist_history(session: Session, draft: Draft) -> list[ChecklistOverride]:
+    """Every checklist decision on the draft, newest first."""
+    return list(
+        session.scalars(
+            select(ChecklistOverride)
+            .where(ChecklistOverride.draft_id == draft.id)
+            .order_by(ChecklistOverride.id.desc())
+        )
+    )
+
+
+# --- Sign-off ---------------------------------------------------------------------------------
+
+
+def active_sign_off(session: Session, draft: Draft) -> SignOff | None:
+    """The team's sign-off of the draft's latest revision, if there is one."""
+    return session.scalars(
+        select(SignOff)
+        .where(
+            SignOff.draft_id == draft.id,
+            SignOff.revision_number == draft.revision_count,
+            SignOff.revoked_at.is_(None),
+        )
+        .order_by(SignOff.id.desc())
+        .limit(1)
+    ).first()
+
+
+def sign_offs(session: Session, draft: Draft) -> list[SignOff]:
+    """Every sign-off of the draft, newest first."""
+    return list(
+        session.scalars(
+            select(SignOff).where(SignOff.draft_id == draft.id).order_by(SignOff.id.desc())
+        )
+    )
+
+
+def sign_off(session: Session, actor: User, draft: Draft) -> SignOff:
+    """A support-team member approves the draft as it is now (its latest revision)."""
+    require_view(draft.idea, actor)
+    _require_team(actor)
+    if draft.idea.stage != Stage.REVIEW:
+        raise InvalidData(
+            Text(
+                "Ansökan kan godkännas när idén är i skedet {stage}.",
+                "The application can be signed off when the idea is in the stage {stage}.",
+            ).format(stage=Stage.REVIEW.label)
+        )
+    if draft.revision_count == 0:
+        raise InvalidData(Text("Ansökan är tom.", "The application is empty."))
+    existing = active_sign_off(session, draft)
+    if existing is not None:
+        return existing
+    row = SignOff(
+        draft_id=draft.id, user=actor, revision_number=draft.revision_count, created_at=utcnow()
+    )
+    session.add(row)
+    session.flush()
+    log_activity(
+        session, actor, "draft.sign_off", row, idea=draft.idea, number=draft.revision_count
+    )
+    return row
+
+
+def revoke_sign_off(session: Session, actor: User, draft: Draft) -> SignOff | None:
+    """Withdraw the sign-off of the latest revision (None if there was none)."""
+    require_view(draft.idea, actor)
+    _require_team(actor)
+    row = active_sign_off(session, draft)
+    if row is None:
+        return None
+    row.revoked_at = utcnow()
+    row.revoked_by = actor
+    session.flush()
+    log_activity(
+        session, actor, "draft.sign_off_revoke", row, idea=draft.idea, number=row.revision_number
+    )
+    return row
+
+
+# --- Section comments -------------------------------------------------------------------------
+
+
+def add_section_comment(
+    session: Session,
+    actor: User,
+    draft: Draft,
+    section_key: str,
+    body: str,
+    *,
+    quote: str = "",
+    visibility: Visibility = Visibility.SHARED,
+) -> SectionComment:
+    """Comment on a section (optionally on a quoted passage); internal is for the team."""
+    require_view(draft.idea, actor)
+    section_of(draft, section_key)
+    if visibility == Visibility.INTERNAL and not actor.is_team:
+        raise NotAllowed(
+            Text(
+                "Bara stödteamet kan skriva interna kommentarer.",
+                "Only the support team can write internal comments.",
+            )
+        )
+    body = (body or "").strip()
+    quote = " ".join((quote or "").split())
+    if not body:
+        raise InvalidData(Text("Kommentaren är tom.", "The comment is empty."))
+    if len(body) > TEXT_MAX or len(quote) > QUOTE_MAX:
+        raise InvalidData(
+            Text(
+                f"En kommentar får vara högst {TEXT_MAX} tecken och ett citat {QUOTE_MAX}.",
+                f"A comment may be at most {TEXT_MAX} characters and a quote {QUOTE_MAX}.",
+            )
+        )
+    comment = SectionComment(
+        draft_id=draft.id,
+        section_key=section_key,
+        quote=quote,
+        body=body,
+        author=actor,
+        visibility=visibility,
+        created_at=utcnow(),
+    )
+    session.add(comment)
+    session.flush()
+    log_activity(
+        session,
+        actor,
+        "draft.comment",
+        comment,
+        idea=draft.idea,
+        section=section_key,
+        visibility=visibility.value,
+    )
+    return comment
+
+
+def section_comments(
+    session: Session,
+    actor: User,
+    draft: Draft,
+    section_key: str | None = None,
+    *,
+    include_resolved: bool = True,
+) -> list[SectionComment]:
+    """The comments `actor` may see, oldest first (optionally of one section)."""
+    require_view(draft.idea, actor)
+    query = select(SectionComment).where(SectionComment.draft_id == draft.id)
+    if section_key is not None:
+        query = query.where(SectionComment.section_key == section_key)
+    if not actor.is_team:
+        query = query.where(SectionComment.visibility == Visibility.SHARED)
+    if not include_resolved:
+        query = query.where(SectionComment.resolved_at.is_(None))
+    return list(session.scalars(query.order_by(SectionComment.id)))
+
+
+def open_comment_counts(session: Session, actor: User, draft: Draft) -> dict[str, int]:
+    """{section key: unresolved comments `actor` may see}."""
+    query = (
+        select(SectionComment.section_key, func.count(SectionComment.id))
+        .where(SectionComment.draft_id == draft.id, SectionComment.resolved_at.is_(None))
+        .group_by(SectionComment.section_key)
+    )
+    if not actor.is_team:
+        query = query.where(SectionComment.visibility == Visibility.SHARED)
+    return dict(session.execute(query).tuples().all())
+
+
+def resolve_section_comment(
+    session: Session, actor: User, draft: Draft, comment_id: int, *, reopen: bool = False
+) -> SectionComment:
+    """Mark a comment resolved (or open again); its author, the editors and the team may."""
+    comment = session.get(SectionComment, comment_id)
+    if comment is None or comment.draft_id != draft.id or not comment.can_view(actor):
+        raise NotFound(Text("Kommentaren finns inte.", "The comment does not exist."))
+    require_view(draft.idea, actor)
+    if not (actor.is_team or draft.idea.can_edit(actor) or comment.author_id == actor.id):
+        raise NotAllowed(
+            Text(
+                "Du kan inte markera den här kommentaren som löst.",
+                "You cannot resolve this comment.",
+            )
+        )
+    if reopen:
+        comment.resolved_at = None
+        comment.resolved_by = None
+    elif comment.resolved_at is None:
+        comment.resolved_at = utcnow()
+        comment.resolved_by = actor
+    session.flush()
+    log_activity(
+        session,
+        actor,
+        "draft.comment_reopen" if reopen else "draft.comment_resolve",
+        comment,
+        idea=draft.idea,
+        section=comment.section_key,
+    )
+    return comment
+
+
+# --- The gate ---------------------------------------------------------------------------------
+
+
+def missing_sections(session: Session, draft: Draft | None, template_key: str) -> list[Section]:
+    """Mandatory sections that are empty or over their limit."""
+    from drafting.templates import load_template
+
+    template = template_for(draft) if draft is not None else load_template(template_key)
+    texts = {k: r.text for k, r in latest_revisions(session, draft).items()} if draft else {}
+    return [
+        s
+        for s in template.sections
+        if s.mandatory and (not texts.get(s.key, "").strip() or len(texts[s.key]) > s.max_chars)
+    ]
+
+
+def principles_below_gate(session: Session, draft: Draft) -> list[PrincipleLevel]:
+    """Mandatory principles below `concrete` that the team has not judged otherwise."""
+    return [
+        level
+        for level in principle_levels(session, draft)
+        if level.principle in MANDATORY_PRINCIPLES and not level.passes
+    ]
+
+
+# --- Portfolio --------------------------------------------------------------------------------
+
+
+def levels_for_ideas(session: Session, idea_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    """{idea id: {principle: level}} from each draft's latest check run, in one query."""
+    ids = list(set(idea_ids))
+    if not ids:
+        return {}
+    newest = (
+        select(func.max(CheckRun.id))
+        .join(Draft, Draft.id == CheckRun.draft_id)
+        .where(Draft.idea_id.in_(ids))
+        .group_by(CheckRun.draft_id)
+    )
+    rows = session.execute(
+        select(Draft.idea_id, CheckRun.levels)
+        .join(CheckRun, CheckRun.draft_id == Draft.id)
+        .where(CheckRun.id.in_(newest))
+    )
+    return {idea_id: dict(levels or {}) for idea_id, levels in rows}
