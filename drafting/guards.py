@@ -1,0 +1,90 @@
+"""The drafting gate: guards on the moves into review and to Klar att skicka in.
+
+Importing this module attaches the guards to the transition table (the web app does so).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, object_session
+
+from drafting.review import (
+    active_sign_off,
+    level_label,
+    missing_sections,
+    principle_label,
+    principles_below_gate,
+)
+from drafting.revisions import get_draft, template_key_for
+from pipeline.i18n import Text
+from pipeline.models import ProjectIdea, User
+from pipeline.stages import Stage, Transition, guard
+
+
+def _session(idea: ProjectIdea) -> Session:
+    session = object_session(idea)
+    if session is None:  # pragma: no cover - a detached idea cannot be moved anyway
+        raise RuntimeError("the idea is not attached to a session")
+    return session
+
+
+def _join(texts: list[Text]) -> Text:
+    return Text(", ".join(t.sv for t in texts), ", ".join(t.en for t in texts))
+
+
+@guard(
+    "draft_sections_complete",
+    on=[(Stage.DRAFTING, Stage.REVIEW), (Stage.CHANGES_REQUESTED, Stage.REVIEW)],
+)
+def draft_sections_complete(idea: ProjectIdea, actor: User, move: Transition) -> Text | None:
+    """Every mandatory section of the application is filled in, within its limit."""
+    session = _session(idea)
+    draft = get_draft(session, idea)
+    key = draft.template_key if draft is not None else template_key_for(idea)
+    missing = missing_sections(session, draft, key)
+    if not missing:
+        return None
+    titles = _join([Text(s.title_sv, s.title_en) for s in missing])
+    return Text(
+        "Fyll i alla obligatoriska avsnitt i ansökan innan den går till granskning. "
+        "Saknas: {titles}.",
+        "Fill in every mandatory section of the application before it goes to review. "
+        "Missing: {titles}.",
+    ).format(titles=titles)
+
+
+@guard("draft_principles_concrete", on=[(Stage.REVIEW, Stage.READY)])
+def draft_principles_concrete(idea: ProjectIdea, actor: User, move: Transition) -> Text | None:
+    """Each mandatory horizontal principle is at least concrete, or the team judged it so."""
+    session = _session(idea)
+    draft = get_draft(session, idea)
+    if draft is None or draft.revision_count == 0:
+        return Text("Ansökan är inte påbörjad.", "The application has not been started.")
+    below = principles_below_gate(session, draft)
+    if not below:
+        return None
+    parts = [
+        Text(
+            f"{principle_label(p.principle).sv} ({level_label(p.level).sv})",
+            f"{principle_label(p.principle).en} ({level_label(p.level).en})",
+        )
+        for p in below
+    ]
+    return Text(
+        "Varje horisontell princip ska vara minst konkret, eller bedömd av stödteamet med ett "
+        "skäl. Under nivån: {list}.",
+        "Each horizontal principle must be at least concrete, or judged by the support team "
+        "with a reason. Below the level: {list}.",
+    ).format(list=_join(parts))
+
+
+@guard("draft_signed_off", on=[(Stage.REVIEW, Stage.READY)])
+def draft_signed_off(idea: ProjectIdea, actor: User, move: Transition) -> Text | None:
+    """A support-team member has signed off the application's latest revision."""
+    session = _session(idea)
+    draft = get_draft(session, idea)
+    if draft is not None and draft.revision_count and active_sign_off(session, draft):
+        return None
+    return Text(
+        "Stödteamet behöver godkänna den senaste versionen av ansökan (revision {n}).",
+        "The support team needs to sign off the latest version of the application (revision {n}).",
+    ).format(n=draft.revision_count if draft is not None else 0)
