@@ -110,7 +110,7 @@ def _sentence_evidence(
         if hit.rule.principle == devoted or hit.rule.with_other_principles and others:
             named.add(hit.rule.principle)
     named.discard(None)
-    listed = len(named) >= 2
+    listed = len({h.rule.principle for h in valid if h.rule.category == "name"}) >= 2
     suppressed = any(
         h.rule.category in ("hedge", "negation")
         or h.rule.category == "weak"

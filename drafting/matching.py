@@ -42,7 +42,6 @@ class RuleMatcher:
         self._patterns = Matcher(nlp.vocab)
         self._prefixes: list[tuple[re.Pattern[str], int]] = []
         self._prefix_cache: dict[int, tuple[int, ...]] = {}
-        lemmatize = nlp.get_pipe("lemmatizer")
         for rule_index, rule in enumerate(self.rules):
             for group_index, terms in enumerate(rule.groups):
                 label = len(self._labels)
@@ -52,7 +51,9 @@ class RuleMatcher:
                 if terms.words:
                     self._lower.add(key, [nlp.make_doc(w) for w in terms.words])
                 if terms.lemmas:
-                    docs = [lemmatize(nlp.make_doc(w.lower())) for w in terms.lemmas]
+                    docs = [
+                        Doc(nlp.vocab, words=[w.lower()], lemmas=[w.lower()]) for w in terms.lemmas
+                    ]
                     self._lemma.add(key, docs)
                 if terms.patterns:
                     self._patterns.add(key, [list(p) for p in terms.patterns])

@@ -16,7 +16,9 @@ from drafting.errors import RulesError
 
 MANDATORY_PRINCIPLES = ("jamstalldhet", "tillganglighet", "likabehandling")
 OPTIONAL_PRINCIPLES = ("miljo", "gles_geografi")
-CATEGORIES = frozenset({"core", "context", "cue", "false_friend", "weak", "negation", "hedge"})
+CATEGORIES = frozenset(
+    {"core", "name", "context", "cue", "false_friend", "weak", "negation", "hedge"}
+)
 KINDS = (
     "analysis",
     "policy",
