@@ -129,7 +129,7 @@ def _findings(result: Any, principle: str, template: Template) -> list[str]:
     for finding in _get(result, "findings", None) or []:
         if str(_get(finding, "principle", "")) != principle:
             continue
-        message = _text_of(_get(finding, "message", None)) or _text_of(_get(finding, "text", None))
+        message = _get(finding, "message_sv", None) or _text_of(_get(finding, "message", None))
         section = template.section(str(_get(finding, "section", "") or ""))
         prefix = f"{section.title_sv}: " if section is not None else ""
         if message:

@@ -1,0 +1,137 @@
+"""Read a Word document's body as blocks: each heading with the text lines under it.
+
+Headings are found by style (Heading/Rubrik 1-9, following basedOn) or outline level; list
+paragraphs become "- " lines, table rows "cell | cell" lines; tables of contents are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from docx.oxml.ns import qn
+
+from drafting.docx_render import BOOKMARK_PREFIX
+
+_HEADING_STYLE = re.compile(r"^(?:heading|rubrik)\s*([1-9])$", re.IGNORECASE)
+_W_T, _W_TAB, _W_BR, _W_CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
+_W_P, _W_TBL, _W_SDT = qn("w:p"), qn("w:tbl"), qn("w:sdt")
+
+
+def _paragraph_text(p: Any) -> str:
+    parts = []
+    for node in p.iter(_W_T, _W_TAB, _W_BR, _W_CR):
+        if node.tag == _W_T:
+            parts.append(node.text or "")
+        elif node.tag == _W_TAB:
+            parts.append("\t")
+        else:
+            parts.append("\n")
+    return "".join(parts)
+
+
+class _Styles:
+    """Heading levels and list flags per style id, following basedOn chains once."""
+
+    def __init__(self, document: Any) -> None:
+        self.by_id: dict[str, Any] = {}
+        for style in document.styles:
+            self.by_id[style.style_id] = style
+
+    def _chain(self, style_id: str | None):
+        seen = set()
+        while style_id and style_id not in seen and style_id in self.by_id:
+            seen.add(style_id)
+            style = self.by_id[style_id]
+            yield style
+            based = style.element.find(qn("w:basedOn"))
+            style_id = based.get(qn("w:val")) if based is not None else None
+
+    def level(self, style_id: str | None, p: Any) -> int | None:
+        outline = p.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+        if outline is not None and outline.get(qn("w:val"), "9").isdigit():
+            value = int(outline.get(qn("w:val"), "9"))
+            return value + 1 if value < 9 else None
+        for style in self._chain(style_id):
+            match = _HEADING_STYLE.match(style.name or "")
+            if match:
+                return int(match.group(1))
+            outline = style.element.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+            if outline is not None and outline.get(qn("w:val"), "9").isdigit():
+                value = int(outline.get(qn("w:val"), "9"))
+                return value + 1 if value < 9 else None
+        return None
+
+    def name(self, style_id: str | None) -> str:
+        style = self.by_id.get(style_id or "")
+        return (style.name or "") if style is not None else ""
+
+
+@dataclass
+class Block:
+    """A heading (None for text before the first heading) and the lines under it."""
+
+    heading: str | None
+    level: int
+    bookmark: str | None = None
+    lines: list[str] = field(default_factory=list)
+
+
+def read_blocks(document: Any) -> list[Block]:
+    styles = _Styles(document)
+    blocks = [Block(None, 0)]
+
+    def visit(parent: Any) -> None:
+        for child in parent.iterchildren():
+            if child.tag == _W_SDT:
+                gallery = child.find(f".//{qn('w:docPartGallery')}")
+                if gallery is not None and "content" in (gallery.get(qn("w:val")) or "").lower():
+                    continue  # a table of contents
+                content = child.find(qn("w:sdtContent"))
+                if content is not None:
+                    visit(content)
+            elif child.tag == _W_TBL:
+                for row in child.iter(qn("w:tr")):
+                    cells = [
+                        " ".join(_paragraph_text(p).strip() for p in tc.iter(_W_P)).strip()
+                        for tc in row.findall(qn("w:tc"))
+                    ]
+                    line = " | ".join(c for c in cells if c)
+                    if line:
+                        blocks[-1].lines.append(line)
+            elif child.tag == _W_P:
+                paragraph(child)
+
+    def paragraph(p: Any) -> None:
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        style_id = style.get(qn("w:val")) if style is not None else None
+        name = styles.name(style_id).lower()
+        text = _paragraph_text(p).strip()
+        if name.startswith("toc"):
+            return
+        level = styles.level(style_id, p)
+        if level is not None and text:
+            marks = [b.get(qn("w:name")) or "" for b in p.iter(qn("w:bookmarkStart"))]
+            bookmark = next((m for m in marks if m.startswith(BOOKMARK_PREFIX)), None)
+            blocks.append(Block(" ".join(text.split()), level, bookmark))
+            return
+        if not text:
+            return
+        is_list = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None or "list" in name
+        for line in text.split("\n"):
+            if line.strip():
+                blocks[-1].lines.append(("- " if is_list else "") + line.strip())
+
+    visit(document.element.body)
+    return blocks
+
+
+def join_lines(lines: list[str]) -> str:
+    """Paragraphs separated by a blank line, consecutive list items by a single newline."""
+    out: list[str] = []
+    for line in lines:
+        if out and not (line.startswith("- ") and out[-1].startswith("- ")):
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
