@@ -1,0 +1,137 @@
+"""The only place that queues jobs: RQ on Redis when REDIS_URL is set, inline otherwise.
+
+The job row must be committed before `submit` is called. With Redis, the RQ job calls
+`web.worker.execute(job_id, attempt)`; inline, the same `drafting.jobs.run_job` runs in the
+request with the app's session factory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from flask import current_app
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy.orm import Session
+
+from drafting.jobs import ABANDONED, JobSettings, is_stale, mark_failed, run_job
+from drafting.jobs_models import Job, JobStatus
+from pipeline.i18n import Text
+
+DEFAULT_QUEUE = "framsyn"
+QUEUE_DOWN = Text(
+    "Köservern (Redis) svarar inte, så jobbet kunde inte startas. Försök igen om en stund; "
+    "kvarstår felet, kontakta den som driftar Framsyn.",
+    "The queue server (Redis) is not answering, so the job could not be started. Try again in "
+    "a while; if it persists, contact whoever runs Framsyn.",
+)
+FAILED_IN_QUEUE = Text(
+    "Arbetsprocessen avbröt jobbet. Inget halvfärdigt resultat sparades. Försök igen.",
+    "The worker aborted the job. No partial result was kept. Try again.",
+)
+
+
+class QueueUnavailable(Exception):
+    """Redis could not be reached; shown as a clear 503 page."""
+
+    def __init__(self, text: Text = QUEUE_DOWN) -> None:
+        super().__init__(text.sv)
+        self.text = text
+
+
+def settings() -> JobSettings:
+    """The job settings from the app's config."""
+    config = current_app.config
+    return JobSettings(
+        heartbeat_seconds=float(config.get("JOB_HEARTBEAT_SECONDS", 10)),
+        retention=dt.timedelta(days=float(config.get("FILE_RETENTION_DAYS", 7))),
+    )
+
+
+def stale_after() -> dt.timedelta:
+    """How long a running job may stay silent before it counts as abandoned."""
+    return dt.timedelta(seconds=float(current_app.config.get("JOB_STALE_SECONDS", 60)))
+
+
+def uses_rq() -> bool:
+    return bool(current_app.config.get("REDIS_URL"))
+
+
+def connection() -> Redis:
+    """One Redis client per app (it pools its own connections)."""
+    client = current_app.extensions.get("framsyn.redis")
+    if client is None:
+        client = Redis.from_url(
+            current_app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5
+        )
+        current_app.extensions["framsyn.redis"] = client
+    return client
+
+
+def queue():
+    """The RQ queue jobs go to."""
+    from rq import Queue
+
+    name = current_app.config.get("JOB_QUEUE", DEFAULT_QUEUE)
+    return Queue(name, connection=connection())
+
+
+def submit(session: Session, job: Job) -> None:
+    """Run or queue a committed job row; QueueUnavailable (the row failed) if Redis is down."""
+    if not uses_rq():
+        run_job(job.id, job.attempt, current_app.extensions["framsyn.sessions"], settings())
+        session.refresh(job)
+        return
+    job.rq_id = f"framsyn-{uuid.uuid4().hex}"
+    session.commit()
+    timeout = int(current_app.config.get("JOB_TIMEOUT_SECONDS", 600))
+    try:
+        queue().enqueue(
+            "web.worker.execute",
+            job.id,
+            job.attempt,
+            job_id=job.rq_id,
+            job_timeout=timeout,
+            result_ttl=3600,
+            failure_ttl=7 * 24 * 3600,
+            description=f"framsyn {job.kind.value} job {job.id}",
+        )
+    except RedisError as exc:
+        mark_failed(session, job, QUEUE_DOWN)
+        session.commit()
+        raise QueueUnavailable() from exc
+
+
+def refresh(session: Session, job: Job) -> bool:
+    """Fail a job whose worker died (stale heartbeat, or RQ says failed); commit if changed.
+
+    Returns False when Redis could not be asked (the page then says so); the heartbeat check
+    works without it.
+    """
+    reachable = True
+    if job.is_finished:
+        return reachable
+    if is_stale(job, stale_after()):
+        mark_failed(session, job, ABANDONED)
+        session.commit()
+        return reachable
+    if uses_rq() and job.rq_id:
+        from rq.exceptions import NoSuchJobError
+        from rq.job import Job as RQJob
+        from rq.job import JobStatus as RQStatus
+
+        try:
+            try:
+                status = RQJob.fetch(job.rq_id, connection=connection()).get_status()
+            except NoSuchJobError:
+                status = None
+        except RedisError:
+            return False
+        gone = status is None and job.status == JobStatus.RUNNING
+        if status in (RQStatus.FAILED, RQStatus.STOPPED, RQStatus.CANCELED) or gone:
+            session.refresh(job)  # the worker may have finished it a moment ago
+            if not job.is_finished:
+                mark_failed(session, job, FAILED_IN_QUEUE)
+                session.commit()
+    return reachable
