@@ -58,6 +58,11 @@ def demo_data(if_empty: bool) -> None:
         session.commit()
         added = ", ".join(f"{n} {k}" for k, n in sorted(summary.added.items())) or "nothing new"
         click.echo(f"Demo data loaded: {added}.")
+        from drafting.demo import load_demo_drafts
+
+        drafts = load_demo_drafts(session)
+        session.commit()
+        click.echo(f"Demo application drafts added: {drafts}.")
     logins = demo_logins(session)
     if logins:
         click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")

@@ -1,9 +1,78 @@
-"""The drafts pages."""
+"""The drafts pages: the application editor and its review."""
 
 from __future__ import annotations
 
-from flask import Flask
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app, url_for
+
+from drafting import review
+from drafting.models import Draft
+from drafting.revisions import get_draft, latest_check
+from pipeline.models import ProjectIdea
+from pipeline.stages import DRAFT_STAGES
+from web import db
+
+# Endpoints other page packages may give the idea page; the first registered one is linked.
+IDEA_ENDPOINTS = ("ideas.show", "ideas.detail", "ideas.view", "ideas.idea")
+
+
+@dataclass(frozen=True)
+class DraftPanel:
+    """What the idea page shows about the application: levels and where to edit."""
+
+    draft: Draft | None
+    levels: list[tuple[str, str]]
+    url: str
+
+
+def draft_panel(idea: ProjectIdea) -> DraftPanel | None:
+    """The idea page's summary of the draft, or None before the idea reaches drafting."""
+    session = db.session()
+    draft = get_draft(session, idea)
+    if draft is None and idea.stage not in DRAFT_STAGES:
+        return None
+    levels: list[tuple[str, str]] = []
+    if draft is not None:
+        run = latest_check(session, draft)
+        if run is not None:
+            found = dict(run.levels or {})
+            order = list(review.MANDATORY_PRINCIPLES) + sorted(
+                set(found) - set(review.MANDATORY_PRINCIPLES)
+            )
+            levels = [(p, found.get(p, "absent")) for p in order]
+    return DraftPanel(draft, levels, url_for("drafts.overview", idea_id=idea.id))
+
+
+def idea_url(idea: ProjectIdea) -> str | None:
+    """The idea page's address, when the ideas pages provide one."""
+    for endpoint in IDEA_ENDPOINTS:
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, idea_id=idea.id)
+    return None
+
+
+def evidence_text(item: Any) -> str:
+    """The sentence a checklist item's evidence points at."""
+    if isinstance(item, str):
+        return item
+    for name in ("evidence", "sentence", "text", "quote"):
+        value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+        if isinstance(value, str) and value:
+            return value
+    return str(item)
 
 
 def init_app(app: Flask) -> None:
-    """Register the drafts pages."""
+    """Register the drafts pages and the helpers the idea page can call."""
+    from web.drafts.views import bp
+
+    app.jinja_env.globals.update(
+        draft_panel=draft_panel,
+        draft_idea_url=idea_url,
+        evidence_text=evidence_text,
+        level_label=review.level_label,
+        principle_label=review.principle_label,
+    )
+    app.register_blueprint(bp)
