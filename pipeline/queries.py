@@ -521,8 +521,15 @@ class MoveOption:
         return bool(self.blockers)
 
 
-def move_options(idea: ProjectIdea, actor: User) -> list[MoveOption]:
-    """The moves out of the idea's stage open to `actor`, in board order of the target."""
+def move_options(
+    idea: ProjectIdea, actor: User, *, table_guards_only: bool = False
+) -> list[MoveOption]:
+    """The moves out of the idea's stage open to `actor`, in board order of the target.
+
+    With `table_guards_only` only the transition table's own guards run: guards attached
+    later (the drafting gate) may query the database, which a board of many cards must not
+    do per card; the move itself still runs every guard.
+    """
     options = []
     if not idea.can_edit(actor):
         return options
@@ -531,7 +538,7 @@ def move_options(idea: ProjectIdea, actor: User) -> list[MoveOption]:
             continue
         blockers: list[Text] = []
         records: list[str] = []
-        for name in guard_names(move):
+        for name in move.guards if table_guards_only else guard_names(move):
             if name in RECORDED_BY_MOVE:
                 records.append(RECORDED_BY_MOVE[name])
                 continue

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, redirect, render_template, request, session
+from flask import Blueprint, Flask, current_app, redirect, render_template, request, session
 from flask_login import current_user
 from sqlalchemy import text
 
 from pipeline.i18n import LOCALES
+from pipeline.models import utcnow
+from pipeline.queries import my_ideas, next_steps, team_inbox
 from web import db
 from web.auth.views import _safe_next
 
@@ -26,24 +28,45 @@ class NavItem:
 NAV: list[tuple[str, object, object]] = []
 
 
+def add_nav(endpoint: str, label: object, allowed: object) -> None:
+    """Add a menu entry once (an app factory may run many times in one process)."""
+    if all(existing != endpoint for existing, _label, _allowed in NAV):
+        NAV.append((endpoint, label, allowed))
+
+
 def nav_items() -> list[NavItem]:
-    """The main-menu entries the current user may use."""
+    """The main-menu entries the current user may use.
+
+    The entry for this very page is current; failing that, the first entry of this blueprint.
+    """
     from flask import url_for
 
-    items = []
-    for endpoint, label, allowed in NAV:
-        if allowed(current_user):
-            blueprint = endpoint.split(".")[0]
-            items.append(
-                NavItem(str(label()), url_for(endpoint), (request.blueprint or "") == blueprint)
-            )
-    return items
+    entries = [(e, label) for e, label, allowed in NAV if allowed(current_user)]
+    endpoints = [e for e, _label in entries]
+    current = request.endpoint if request.endpoint in endpoints else None
+    if current is None:
+        blueprint = request.blueprint or ""
+        current = next((e for e in endpoints if e.split(".")[0] == blueprint), None)
+    return [NavItem(str(label()), url_for(e), e == current) for e, label in entries]
 
 
 @bp.get("/")
 def index():
-    """The start page."""
-    return render_template("index.html")
+    """The start page: a welcome, an actor's own ideas, or what waits for the support team."""
+    if not current_user.is_authenticated:
+        return render_template("index.html")
+    session = db.session()
+    if current_user.is_team:
+        inbox = team_inbox(
+            session,
+            current_user,
+            now=utcnow(),
+            stalled_after_days=int(current_app.config.get("STALLED_AFTER_DAYS", 30)),
+        )
+        return render_template("index.html", inbox=inbox)
+    ideas = my_ideas(session, current_user)
+    steps = {idea.id: next_steps(idea, current_user) for idea in ideas}
+    return render_template("index.html", ideas=ideas, steps=steps)
 
 
 @bp.post("/sprak")

@@ -1,0 +1,58 @@
+"""Board and list filters as URL parameters, read leniently: a bad value is simply ignored."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pipeline.queries import IdeaFilters
+from pipeline.stages import Stage
+
+# URL parameter -> IdeaFilters field
+PARAMS = {
+    "kommun": "municipality_id",
+    "org": "organisation_id",
+    "omrade": "programme_area",
+    "utlysning": "call_id",
+    "skede": "stage",
+    "q": "text",
+}
+_INT_FIELDS = {"municipality_id", "organisation_id", "call_id"}
+_STAGES = {s.value: s for s in Stage}
+
+
+def _as_id(value: str) -> int | None:
+    value = value.strip()
+    return int(value) if value.isdigit() and len(value) <= 9 else None
+
+
+def parse_filters(args: Mapping[str, str]) -> IdeaFilters:
+    """IdeaFilters from request arguments; unknown or malformed values mean no filter."""
+    values: dict[str, object] = {}
+    for param, name in PARAMS.items():
+        raw = (args.get(param) or "").strip()
+        if not raw:
+            continue
+        if name in _INT_FIELDS:
+            values[name] = _as_id(raw)
+        elif name == "stage":
+            values[name] = _STAGES.get(raw)
+        else:
+            values[name] = raw[:200]
+    return IdeaFilters(**values)
+
+
+def filter_args(filters: IdeaFilters) -> dict[str, str]:
+    """The URL parameters that reproduce `filters` (for links that keep the filtered view)."""
+    args = {}
+    for param, name in PARAMS.items():
+        value = getattr(filters, name)
+        if value is None or value == "":
+            continue
+        args[param] = value.value if isinstance(value, Stage) else str(value)
+    return args
+
+
+def page_number(args: Mapping[str, str]) -> int:
+    """The ?sida= page number, 1 when missing or malformed."""
+    raw = (args.get("sida") or "").strip()
+    return int(raw) if raw.isdigit() and 0 < len(raw) <= 6 else 1

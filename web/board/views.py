@@ -1,0 +1,133 @@
+"""The support team's pipeline board and the regional projects."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from pipeline.errors import NotAllowed, NotFound, PipelineError
+from pipeline.i18n import Text
+from pipeline.queries import (
+    board_columns,
+    filter_options,
+    get_regional_project,
+    ideas_by_ids,
+    move_options,
+    regional_projects,
+    require_team,
+)
+from pipeline.services import link_to_regional_project, unlink_from_regional_project
+from web import db
+from web.auth.views import _safe_next
+from web.board.filters import filter_args, parse_filters
+from web.board.forms import LinkForm
+from web.i18n import locale
+from web.ideas.forms import choices
+
+bp = Blueprint("board", __name__)
+
+
+@bp.get("/tavla")
+@login_required
+def board():
+    """One column per stage with counts and the longest-waiting cards; filters in the URL."""
+    session = db.session()
+    filters = parse_filters(request.args)
+    try:
+        columns = board_columns(session, current_user, filters)
+    except NotAllowed:
+        return redirect(url_for("ideas.index"))
+    moves = {
+        idea.id: [
+            o for o in move_options(idea, current_user, table_guards_only=True) if not o.records
+        ]
+        for column in columns
+        for idea in column.ideas
+    }
+    return render_template(
+        "board/board.html",
+        columns=columns,
+        moves=moves,
+        filters=filters,
+        args=filter_args(filters),
+        column_args={k: v for k, v in filter_args(filters).items() if k != "skede"},
+        options=filter_options(session),
+        total=sum(c.count for c in columns),
+    )
+
+
+@bp.get("/regionala-projekt")
+@login_required
+def regional_index():
+    """Every regional project and its member ideas."""
+    return render_template(
+        "board/regional_index.html", projects=regional_projects(db.session(), current_user)
+    )
+
+
+@bp.get("/regionala-projekt/<int:project_id>")
+@login_required
+def regional(project_id: int):
+    """A regional project: its member ideas, each in its own stage."""
+    project = get_regional_project(db.session(), current_user, project_id)
+    return render_template("board/regional.html", project=project)
+
+
+@bp.post("/regionala-projekt/samla")
+@login_required
+def link():
+    """Gather the ideas chosen in the list under a new or an existing regional project."""
+    session = db.session()
+    require_team(current_user)
+    back = _safe_next(request.form.get("next") or url_for("ideas.index"))
+    form = LinkForm()
+    form.regional_id.choices = choices(
+        [(None, ""), *((p.id, p.title) for p in regional_projects(session, current_user))]
+    )
+    if not form.validate():
+        for messages in form.errors.values():
+            for message in messages:
+                flash(str(message), "error")
+        return redirect(back)
+    try:
+        ideas = ideas_by_ids(session, current_user, form.idea_ids.data)
+        existing = (
+            get_regional_project(session, current_user, form.regional_id.data)
+            if form.regional_id.data is not None
+            else None
+        )
+        project = link_to_regional_project(
+            session, current_user, ideas, existing, new_title=form.new_title.data or None
+        )
+    except PipelineError as error:
+        session.rollback()
+        for message in error.details or [error.text]:
+            flash(message.get(locale()), "error")
+        return redirect(back)
+    session.commit()
+    flash(
+        _("%(count)d idéer ingår nu i %(title)s.", count=len(ideas), title=project.title),
+        "success",
+    )
+    return redirect(url_for("board.regional", project_id=project.id))
+
+
+@bp.post("/regionala-projekt/<int:project_id>/ta-bort/<int:idea_id>")
+@login_required
+def unlink(project_id: int, idea_id: int):
+    """Take one idea out of a regional project."""
+    session = db.session()
+    project = get_regional_project(session, current_user, project_id)
+    idea = next((m for m in project.member_ideas if m.id == idea_id), None)
+    if idea is None:
+        raise NotFound(
+            Text(
+                "Idén ingår inte i det regionala projektet.",
+                "The idea is not part of the regional project.",
+            )
+        )
+    unlink_from_regional_project(session, current_user, idea)
+    session.commit()
+    flash(_("%(title)s ingår inte längre i det regionala projektet.", title=idea.title), "success")
+    return redirect(url_for("board.regional", project_id=project.id))

@@ -1,0 +1,427 @@
+"""One form per use case: a new idea, an edited idea, a stage move and a comment."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    Field,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
+
+from pipeline.models import Visibility
+from pipeline.services import TEXT_MAX, TITLE_MAX, IdeaData
+
+SHORT_MAX = 120
+PHONE_MAX = 40
+EMAIL_MAX = 254
+DIARIENUMMER_MAX = 40
+# PostgreSQL's INTEGER holds up to 2 147 483 647; keep amounts well inside it.
+AMOUNT_MAX = 2_000_000_000
+PEOPLE_MAX = 1_000_000
+
+# ESF+ 2021-2027 programme areas (Svenska ESF-rådet), stored as their Swedish names.
+PROGRAMME_AREAS = (
+    "A: Öka möjligheten till ett inkluderande och hållbart arbetsliv för alla",
+    "B: Öka möjligheten till arbete",
+    "C: Minska risken för ekonomisk utsatthet",
+    "D: Öka kapaciteten i den glesa geografin",
+    "E: Social innovation",
+)
+OTHER = "other"
+
+
+def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
+    """(value, label) pairs as the option objects WTForms expects."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _newlines(value: str | None) -> str | None:
+    """Browsers send CRLF; count and store a line break as one character."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class WholeNumberField(Field):
+    """A whole number typed the way people write amounts: "1 250 000", "1250000 kr"."""
+
+    widget = NumberInput(min=0, step=1)
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "numeric"})
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist:
+            return
+        raw = re.sub(r"[\s\u00a0\u202f]|kr$|sek$", "", valuelist[0].strip().lower())
+        if raw == "":
+            self.data = None
+            return
+        if not re.fullmatch(r"-?\d{1,12}", raw):
+            self.data = None
+            raise ValueError(_l("Skriv ett heltal, till exempel 250000."))
+        self.data = int(raw)
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.process_errors:
+            raise StopValidation()  # the parse message says it all
+
+
+class LocalDateField(DateField):
+    """A date as YYYY-MM-DD with a Swedish message for anything else."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = dt.date.fromisoformat(valuelist[0].strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-09-01.")) from None
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.process_errors:
+            raise StopValidation()
+
+
+def _optional_int(value: object) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    return int(value)  # type: ignore[arg-type]
+
+
+class IdSelectField(SelectField):
+    """A select of database rows by id, with an optional empty choice."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("coerce", _optional_int)
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist:
+            try:
+                self.data = self.coerce(valuelist[0])
+            except (TypeError, ValueError):
+                self.data = None
+                raise ValueError(_l("Välj ett av alternativen i listan.")) from None
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.data is not None and self.data not in {c.value for c in self.choices}:
+            raise StopValidation(_l("Välj ett av alternativen i listan."))
+
+
+class IdMultipleField(SelectMultipleField):
+    """Several database rows by id."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("coerce", int)
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        ids = {int(v) for v in valuelist if isinstance(v, str) and v.isdigit() and len(v) <= 9}
+        self.data = sorted(ids)  # keep what can be kept, and say the rest was wrong
+        if len(ids) != len(set(valuelist)):
+            raise ValueError(_l("Välj bland alternativen i listan."))
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.process_errors:
+            raise StopValidation()
+        known = {c.value for c in self.choices}
+        if any(value not in known for value in self.data or ()):
+            raise StopValidation(_l("Välj bland alternativen i listan."))
+
+
+class CheckboxesField(IdMultipleField):
+    """Several rows by id, as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _text(label, hint_max: int, *validators) -> TextAreaField:
+    return TextAreaField(
+        label,
+        validators=[
+            Optional(),
+            Length(max=hint_max, message=_l("Högst %(max)d tecken.")),
+            *validators,
+        ],
+        filters=[_newlines, _strip],
+    )
+
+
+def _people(label) -> WholeNumberField:
+    return WholeNumberField(
+        label,
+        validators=[
+            Optional(),
+            NumberRange(0, PEOPLE_MAX, _l("Ange ett antal mellan %(min)s och %(max)s.")),
+        ],
+    )
+
+
+def _amount(label) -> WholeNumberField:
+    return WholeNumberField(
+        label,
+        validators=[
+            Optional(),
+            NumberRange(0, AMOUNT_MAX, _l("Ange ett belopp mellan %(min)s och %(max)s kronor.")),
+        ],
+    )
+
+
+class NewIdeaForm(FlaskForm):
+    """A local actor (or the support team) registers a project idea."""
+
+    title = StringField(
+        _l("Titel"),
+        validators=[
+            DataRequired(_l("Ge idén en titel.")),
+            Length(max=TITLE_MAX, message=_l("Titeln får vara högst %(max)d tecken.")),
+        ],
+        filters=[_strip],
+    )
+    summary = _text(_l("Sammanfattning"), TEXT_MAX)
+    background = _text(_l("Problem och bakgrund"), TEXT_MAX)
+    purpose = _text(_l("Syfte"), TEXT_MAX)
+    target_groups = _text(_l("Målgrupper"), TEXT_MAX)
+    participants_women = _people(_l("Deltagare, kvinnor"))
+    participants_men = _people(_l("Deltagare, män"))
+    participants_total = _people(_l("Deltagare totalt"))
+    municipality_ids = CheckboxesField(_l("Kommuner"))
+    lead_organisation_id = IdSelectField(_l("Projektägare"))
+    partner_ids = IdMultipleField(_l("Samverkansparter"))
+    programme_area = SelectField(_l("Programområde"), validators=[Optional()])
+    programme_area_other = StringField(
+        _l("Annat programområde"),
+        validators=[Optional(), Length(max=SHORT_MAX, message=_l("Högst %(max)d tecken."))],
+        filters=[_strip],
+    )
+    call_id = IdSelectField(_l("Utlysning"))
+    budget_total = _amount(_l("Total budget (kr)"))
+    esf_share = _amount(_l("Sökt ESF-stöd (kr)"))
+    period_start = LocalDateField(_l("Projektet startar"), validators=[Optional()])
+    period_end = LocalDateField(_l("Projektet slutar"), validators=[Optional()])
+    contact_name = StringField(
+        _l("Kontaktperson"),
+        validators=[Optional(), Length(max=SHORT_MAX, message=_l("Högst %(max)d tecken."))],
+        filters=[_strip],
+        render_kw={"autocomplete": "name"},
+    )
+    contact_email = EmailField(
+        _l("Kontaktpersonens e-post"),
+        validators=[
+            Optional(),
+            Length(max=EMAIL_MAX, message=_l("Högst %(max)d tecken.")),
+            Email(_l("Skriv e-postadressen som namn@exempel.se.")),
+        ],
+        filters=[_strip],
+        render_kw={"autocomplete": "email"},
+    )
+    contact_phone = TelField(
+        _l("Kontaktpersonens telefon"),
+        validators=[
+            Optional(),
+            Length(max=PHONE_MAX, message=_l("Högst %(max)d tecken.")),
+            Regexp(
+                r"^[0-9 +()\-]*$",
+                message=_l("Skriv telefonnumret med siffror, till exempel 090-123 45."),
+            ),
+        ],
+        filters=[_strip],
+        render_kw={"autocomplete": "tel"},
+    )
+
+    def set_choices(
+        self,
+        municipalities: Iterable[tuple[int, str]],
+        organisations: Iterable[tuple[int, str]],
+        calls: Iterable[tuple[int, str]],
+    ) -> None:
+        """Fill the selects from the database."""
+        organisations = list(organisations)
+        self.municipality_ids.choices = choices(municipalities)
+        if self.lead_organisation_id is not None:
+            self.lead_organisation_id.choices = choices(
+                [(None, _l("– Ingen vald ännu –")), *organisations]
+            )
+        self.partner_ids.choices = choices(organisations)
+        self.call_id.choices = choices([(None, _l("– Ingen utlysning ännu –")), *calls])
+        self.programme_area.choices = choices(
+            [
+                ("", _l("– Välj programområde –")),
+                *((area, area) for area in PROGRAMME_AREAS),
+                (OTHER, _l("Annat (skriv nedan)")),
+            ]
+        )
+
+    def validate_participants_total(self, field: Field) -> None:
+        women = self.participants_women.data or 0
+        men = self.participants_men.data or 0
+        if field.data is not None and field.data < women + men:
+            raise ValidationError(_l("Totalt antal deltagare måste vara minst kvinnor + män."))
+
+    def validate_esf_share(self, field: Field) -> None:
+        if field.data is not None and field.data > (self.budget_total.data or 0):
+            raise ValidationError(_l("Sökt ESF-stöd kan inte vara större än total budget."))
+
+    def validate_period_end(self, field: Field) -> None:
+        start = self.period_start.data
+        if field.data is not None and start is not None and field.data < start:
+            raise ValidationError(_l("Projektet kan inte sluta före det startar."))
+
+    def validate_programme_area_other(self, field: Field) -> None:
+        if self.programme_area.data == OTHER and not field.data:
+            raise ValidationError(_l("Skriv vilket programområde det gäller."))
+
+    def fill_from(self, idea) -> None:
+        """Show an existing idea's values (a GET of the edit page)."""
+        for name in IDEA_FIELDS:
+            if name in self:
+                self[name].data = getattr(idea, name)
+        self.municipality_ids.data = [m.id for m in idea.municipalities]
+        self.partner_ids.data = [p.organisation_id for p in idea.partners]
+        if self.lead_organisation_id is not None:
+            self.lead_organisation_id.data = idea.lead_organisation_id
+        area = idea.programme_area or ""
+        if area and area not in PROGRAMME_AREAS:
+            self.programme_area.data, self.programme_area_other.data = OTHER, area
+        else:
+            self.programme_area.data, self.programme_area_other.data = area, ""
+
+    def to_data(self, lead_organisation_id: int | None) -> IdeaData:
+        """The form's values as the service layer takes them."""
+        values = {name: self[name].data for name in IDEA_FIELDS}
+        for name in ("summary", "background", "purpose", "target_groups"):
+            values[name] = values[name] or ""
+        for name in NUMBER_FIELDS:
+            values[name] = values[name] or 0
+        for name in ("contact_name", "contact_email", "contact_phone"):
+            values[name] = values[name] or ""
+        area = self.programme_area.data or ""
+        values["programme_area"] = (self.programme_area_other.data or "") if area == OTHER else area
+        if self.lead_organisation_id is not None:
+            lead_organisation_id = self.lead_organisation_id.data
+        return IdeaData(
+            **values,
+            lead_organisation_id=lead_organisation_id,
+            partner_ids=list(self.partner_ids.data or []),
+            municipality_ids=list(self.municipality_ids.data or []),
+        )
+
+
+NUMBER_FIELDS = (
+    "participants_women",
+    "participants_men",
+    "participants_total",
+    "budget_total",
+    "esf_share",
+)
+IDEA_FIELDS = (
+    "title",
+    "summary",
+    "background",
+    "purpose",
+    "target_groups",
+    *NUMBER_FIELDS,
+    "call_id",
+    "period_start",
+    "period_end",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+
+
+class EditIdeaForm(NewIdeaForm):
+    """Someone who may edit an idea changes its content."""
+
+
+class MoveForm(FlaskForm):
+    """Move an idea to another stage, with a comment and the values the move records."""
+
+    target = RadioField(
+        _l("Nästa steg"),
+        validators=[InputRequired(_l("Välj vart idén ska flyttas."))],
+        validate_choice=False,
+    )
+    comment = TextAreaField(
+        _l("Kommentar till flytten"),
+        validators=[Optional(), Length(max=TEXT_MAX, message=_l("Högst %(max)d tecken."))],
+        filters=[_newlines, _strip],
+    )
+    submitted_on = LocalDateField(_l("Datum då ansökan skickades in"), validators=[Optional()])
+    esf_diarienummer = StringField(
+        _l("Diarienummer hos Svenska ESF-rådet"),
+        validators=[
+            Optional(),
+            Length(max=DIARIENUMMER_MAX, message=_l("Högst %(max)d tecken.")),
+        ],
+        filters=[_strip],
+    )
+    esf_granted = _amount(_l("Beviljat ESF-stöd (kr)"))
+
+    def set_targets(self, targets: Iterable[str]) -> None:
+        self.target.choices = choices((t, t) for t in targets)
+
+    def validate_target(self, field: Field) -> None:
+        if field.data not in {c.value for c in field.choices or ()}:
+            raise ValidationError(_l("Det går inte att flytta idén dit just nu."))
+
+
+class CommentForm(FlaskForm):
+    """A comment on an idea, shared with the applicant or internal to the support team."""
+
+    body = TextAreaField(
+        _l("Kommentar"),
+        validators=[
+            DataRequired(_l("Skriv en kommentar.")),
+            Length(max=TEXT_MAX, message=_l("Högst %(max)d tecken.")),
+        ],
+        filters=[_newlines, _strip],
+    )
+    visibility = RadioField(
+        _l("Vem ser kommentaren?"),
+        choices=choices(
+            [
+                (Visibility.SHARED.value, _l("Delad med projektet")),
+                (Visibility.INTERNAL.value, _l("Intern, bara stödteamet")),
+            ]
+        ),
+        default=Visibility.SHARED.value,
+        validate_choice=True,
+    )

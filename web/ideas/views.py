@@ -1,0 +1,238 @@
+"""Idea pages: the list, a new idea, the idea page, editing, moving and commenting."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import Session
+
+from pipeline.errors import InvalidData, NotAllowed, PipelineError
+from pipeline.models import ProjectIdea, Visibility
+from pipeline.queries import (
+    SORTS,
+    comments_for,
+    filter_options,
+    get_idea,
+    get_idea_detail,
+    list_ideas,
+    move_options,
+    regional_projects,
+)
+from pipeline.services import add_comment, advance_stage, create_idea, update_idea
+from pipeline.stages import Stage
+from web import db
+from web.auth.views import _safe_next
+from web.board.filters import filter_args, page_number, parse_filters
+from web.i18n import locale
+from web.ideas.forms import CommentForm, EditIdeaForm, MoveForm, NewIdeaForm
+
+bp = Blueprint("ideas", __name__, url_prefix="/ideer")
+
+
+def _flash_error(error: PipelineError) -> None:
+    for message in error.details or [error.text]:
+        flash(message.get(locale()), "error")
+
+
+def _idea_form(form_cls: type[NewIdeaForm], session: Session, idea: ProjectIdea | None = None):
+    """A form with its choices; actors lead with their own organisation and pick no lead."""
+    form = form_cls()
+    options = filter_options(session)
+    if not current_user.is_team:
+        del form.lead_organisation_id
+    form.set_choices(options.municipalities, options.organisations, options.calls)
+    if idea is not None and request.method == "GET":
+        form.fill_from(idea)
+    return form
+
+
+@bp.get("")
+@login_required
+def index():
+    """Every idea the user may see, filtered, sorted and paged; the team can gather them."""
+    session = db.session()
+    filters = parse_filters(request.args)
+    sort = request.args.get("sortera", "updated")
+    sort = sort if sort in SORTS else "updated"
+    descending = request.args.get("ordning", "fallande") != "stigande"
+    page = list_ideas(
+        session,
+        current_user,
+        filters,
+        sort=sort,
+        descending=descending,
+        page=page_number(request.args),
+    )
+    regional = regional_projects(session, current_user) if current_user.is_team else []
+    return render_template(
+        "ideas/list.html",
+        page=page,
+        filters=filters,
+        args=filter_args(filters),
+        options=filter_options(session),
+        sort=sort,
+        descending=descending,
+        regional=regional,
+    )
+
+
+@bp.route("/ny", methods=["GET", "POST"])
+@login_required
+def new():
+    """Register a new idea."""
+    session = db.session()
+    form = _idea_form(NewIdeaForm, session)
+    if form.validate_on_submit():
+        try:
+            idea = create_idea(session, current_user, form.to_data(current_user.organisation_id))
+        except (InvalidData, NotAllowed) as error:
+            session.rollback()
+            _flash_error(error)
+        else:
+            session.commit()
+            flash(_("Idén är registrerad. Stödteamet hör av sig."), "success")
+            return redirect(url_for("ideas.show", idea_id=idea.id))
+    status = 400 if form.errors else 200
+    return render_template("ideas/form.html", form=form, idea=None), status
+
+
+def _render_show(
+    session: Session,
+    idea: ProjectIdea,
+    move_form: MoveForm | None = None,
+    comment_form: CommentForm | None = None,
+    status: int = 200,
+):
+    if comment_form is None:
+        comment_form = CommentForm(formdata=None)
+    if not current_user.is_team:
+        del comment_form.visibility
+    options = move_options(idea, current_user)
+    if move_form is None:
+        move_form = MoveForm(formdata=None)
+    move_form.set_targets(o.target.value for o in options if not o.blocked)
+    records = {name for o in options if not o.blocked for name in o.records}
+    regional = idea.regional_project
+    members = []
+    if regional is not None:
+        members = [m for m in regional.member_ideas if m.id != idea.id and m.can_view(current_user)]
+    return (
+        render_template(
+            "ideas/show.html",
+            idea=idea,
+            options=options,
+            records=records,
+            move_form=move_form,
+            comment_form=comment_form,
+            comments=comments_for(session, current_user, idea),
+            regional=regional,
+            members=members,
+            hidden_members=(len(regional.member_ideas) - 1 - len(members)) if regional else 0,
+            can_edit=idea.can_edit(current_user) and not idea.is_final,
+        ),
+        status,
+    )
+
+
+@bp.get("/<int:idea_id>")
+@login_required
+def show(idea_id: int):
+    """The idea page."""
+    session = db.session()
+    return _render_show(session, get_idea_detail(session, current_user, idea_id))
+
+
+@bp.route("/<int:idea_id>/andra", methods=["GET", "POST"])
+@login_required
+def edit(idea_id: int):
+    """Change an idea's content."""
+    session = db.session()
+    idea = get_idea(session, current_user, idea_id)
+    if not idea.can_edit(current_user):
+        abort(403)
+    if idea.is_final:
+        flash(_("En avslutad eller avbruten idé kan inte ändras."), "error")
+        return redirect(url_for("ideas.show", idea_id=idea.id))
+    form = _idea_form(EditIdeaForm, session, idea)
+    if form.validate_on_submit():
+        try:
+            changed = update_idea(
+                session, current_user, idea, form.to_data(idea.lead_organisation_id)
+            )
+        except (InvalidData, NotAllowed) as error:
+            session.rollback()
+            _flash_error(error)
+        else:
+            session.commit()
+            flash(_("Ändringarna är sparade.") if changed else _("Inget ändrades."), "success")
+            return redirect(url_for("ideas.show", idea_id=idea.id))
+    status = 400 if form.errors else 200
+    return render_template("ideas/form.html", form=form, idea=idea), status
+
+
+@bp.post("/<int:idea_id>/flytta")
+@login_required
+def move(idea_id: int):
+    """Move an idea to another stage; from the board this returns to the filtered board."""
+    session = db.session()
+    idea = get_idea_detail(session, current_user, idea_id)
+    back = _safe_next(request.form.get("next")) if request.form.get("next") else None
+    form = MoveForm()
+    form.set_targets(o.target.value for o in move_options(idea, current_user) if not o.blocked)
+    if form.validate():
+        target = Stage(form.target.data)
+        try:
+            advance_stage(
+                session,
+                current_user,
+                idea,
+                target,
+                form.comment.data or "",
+                submitted_on=form.submitted_on.data,
+                esf_diarienummer=form.esf_diarienummer.data or None,
+                esf_granted=form.esf_granted.data,
+            )
+        except PipelineError as error:
+            _flash_error(error)
+        else:
+            session.commit()
+            flash(
+                _(
+                    "%(title)s är flyttad till %(stage)s.",
+                    title=idea.title,
+                    stage=target.label_for(locale()),
+                ),
+                "success",
+            )
+            return redirect(back or url_for("ideas.show", idea_id=idea.id))
+    elif back:
+        for messages in form.errors.values():
+            for message in messages:
+                flash(str(message), "error")
+    if back:
+        return redirect(back)
+    return _render_show(session, idea, move_form=form, status=400)
+
+
+@bp.post("/<int:idea_id>/kommentera")
+@login_required
+def comment(idea_id: int):
+    """Comment on an idea; only the team is offered internal comments."""
+    session = db.session()
+    idea = get_idea_detail(session, current_user, idea_id)
+    form = CommentForm()
+    if not current_user.is_team:
+        del form.visibility
+    if form.validate():
+        visibility = Visibility(form.visibility.data) if form.visibility else Visibility.SHARED
+        try:
+            add_comment(session, current_user, idea, form.body.data, visibility)
+        except PipelineError as error:
+            session.rollback()
+            _flash_error(error)
+        else:
+            session.commit()
+            flash(_("Kommentaren är sparad."), "success")
+            return redirect(url_for("ideas.show", idea_id=idea.id, _anchor="kommentarer"))
+    return _render_show(session, idea, comment_form=form, status=400)
