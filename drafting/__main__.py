@@ -1,0 +1,7 @@
+"""Entry point for ``python -m drafting``."""
+
+import sys
+
+from drafting.cli import main
+
+sys.exit(main())
