@@ -40,6 +40,7 @@ from pipeline.queries import get_idea
 from pipeline.services import log_activity
 
 MATCH_RATIO = 0.82
+_BULLET = re.compile(r"^[-•*–]\s+")
 PREAMBLE = "(text före första rubriken)"
 _NUMBERING = re.compile(
     r"^\s*(?:(?:avsnitt|section|kapitel|del|part)\s+)?"
@@ -169,7 +170,8 @@ def default_unmatched_target(template: Template) -> str:
 
 def _same(a: str, b: str) -> bool:
     def norm(text: str) -> str:
-        return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+        lines = (_BULLET.sub("- ", line.strip()) for line in text.split("\n"))
+        return "\n".join(line for line in lines if line)
 
     return norm(a) == norm(b)
 
