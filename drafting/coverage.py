@@ -1,0 +1,344 @@
+"""Principle coverage across the portfolio, from each draft's latest check run.
+
+Levels and findings live in the check run's JSON; they are unpacked in SQL with the
+dialect's JSON table functions (SQLite json_each, PostgreSQL json_each_text and
+json_array_elements) and counted with GROUP BY, so Python only sees the aggregated rows.
+The support team's judgement of a level (the latest LevelOverride) wins over the checker's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, String, func, literal, select, true
+from sqlalchemy.orm import Session
+
+from drafting.judge import CHAIN
+from drafting.models import CheckRun, Draft, LevelOverride
+from drafting.review import LEVELS, MANDATORY_PRINCIPLES, PRINCIPLE_LABELS, principle_label
+from drafting.rules import load_common
+from pipeline.i18n import Text
+from pipeline.models import Call, Municipality, ProjectIdea, User, idea_municipality
+from pipeline.queries import IdeaFilters, require_team
+
+PRINCIPLES = tuple(PRINCIPLE_LABELS)
+FINDINGS_LIMIT = 10
+# Findings that say what is missing or wrong; info findings (readability) are left out.
+MISSING_SEVERITIES = ("error", "warning")
+
+# A draft's last edit, for the funnel's "no activity" test: (idea id, timestamp).
+DRAFT_ACTIVITY = (Draft.idea_id, Draft.updated_at)
+
+
+@dataclass
+class LevelCounts:
+    """How many drafts are at each level for one principle (in one kommun or call)."""
+
+    principle: str
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def concrete_or_better(self) -> int:
+        return self.counts["concrete"] + self.counts["integrated"]
+
+    @property
+    def label(self) -> Text:
+        return principle_label(self.principle)
+
+
+@dataclass
+class CoverageGroup:
+    """A kommun or a call with its drafts' levels per principle."""
+
+    key: str
+    name: str
+    drafts: int = 0
+    principles: dict[str, LevelCounts] = field(
+        default_factory=lambda: {p: LevelCounts(p) for p in PRINCIPLES}
+    )
+
+
+@dataclass(frozen=True)
+class CommonFinding:
+    """A finding and in how many drafts' latest check it appears."""
+
+    rule_id: str
+    principle: str | None
+    drafts: int
+    occurrences: int
+    label: Text
+    example: Text
+
+
+@dataclass
+class Coverage:
+    """The portfolio's principle coverage."""
+
+    drafts: int
+    unchecked: int
+    principles: list[LevelCounts]
+    municipalities: list[CoverageGroup]
+    calls: list[CoverageGroup]
+    findings: list[CommonFinding]
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _latest_runs(filters: IdeaFilters):
+    """The latest check run of each draft whose idea the filters keep: (run, draft, idea)."""
+    newest = select(func.max(CheckRun.id)).group_by(CheckRun.draft_id)
+    return (
+        select(
+            CheckRun.id.label("run_id"),
+            CheckRun.draft_id.label("draft_id"),
+            ProjectIdea.id.label("idea_id"),
+            ProjectIdea.call_id.label("call_id"),
+        )
+        .join(Draft, Draft.id == CheckRun.draft_id)
+        .join(ProjectIdea, ProjectIdea.id == Draft.idea_id)
+        .where(CheckRun.id.in_(newest), *filters.conditions())
+        .subquery("latest")
+    )
+
+
+def _levels(session: Session, latest):
+    """One row per (draft, principle) of the latest runs: the level, the team's if it judged."""
+    if _dialect(session) == "sqlite":
+        pairs = func.json_each(CheckRun.levels).table_valued("key", "value")
+    else:
+        pairs = func.json_each_text(CheckRun.levels).table_valued("key", "value")
+    judged = (
+        select(LevelOverride.draft_id, LevelOverride.principle, LevelOverride.level)
+        .where(
+            LevelOverride.id.in_(
+                select(func.max(LevelOverride.id)).group_by(
+                    LevelOverride.draft_id, LevelOverride.principle
+                )
+            )
+        )
+        .subquery("judged")
+    )
+    return (
+        select(
+            latest.c.draft_id,
+            latest.c.idea_id,
+            latest.c.call_id,
+            pairs.c.key.label("principle"),
+            func.coalesce(judged.c.level, pairs.c.value).label("level"),
+        )
+        .select_from(latest)
+        .join(CheckRun, CheckRun.id == latest.c.run_id)
+        .join(pairs, true())
+        .outerjoin(
+            judged,
+            (judged.c.draft_id == latest.c.draft_id) & (judged.c.principle == pairs.c.key),
+        )
+        .subquery("levels")
+    )
+
+
+def _fill(groups: dict, key: object, principle: str, level: str, count: int) -> None:
+    group = groups.get(key)
+    if group is None or principle not in group.principles or level not in LEVELS:
+        return
+    group.principles[principle].counts[level] += count
+
+
+def _absent_when_missing(group: CoverageGroup) -> None:
+    """A mandatory principle a check run does not mention counts as absent."""
+    for principle in MANDATORY_PRINCIPLES:
+        counts = group.principles[principle]
+        counts.counts["absent"] += max(0, group.drafts - counts.total)
+
+
+def coverage(
+    session: Session,
+    actor: User,
+    filters: IdeaFilters | None = None,
+    *,
+    findings_limit: int = FINDINGS_LIMIT,
+) -> Coverage:
+    """Per principle, per kommun and per call: drafts at each level; and the common findings."""
+    require_team(actor)
+    filters = filters or IdeaFilters()
+    latest = _latest_runs(filters)
+    levels = _levels(session, latest)
+
+    overall = CoverageGroup("", "")
+    overall.drafts = session.scalar(select(func.count()).select_from(latest)) or 0
+    for principle, level, count in session.execute(
+        select(levels.c.principle, levels.c.level, func.count()).group_by(
+            levels.c.principle, levels.c.level
+        )
+    ):
+        _fill({"": overall}, "", principle, level, count)
+    _absent_when_missing(overall)
+
+    kommuner = {
+        mid: CoverageGroup(code, name)
+        for mid, code, name in session.execute(
+            select(Municipality.id, Municipality.code, Municipality.name).order_by(
+                Municipality.name, Municipality.id
+            )
+        )
+    }
+    for mid, count in session.execute(
+        select(idea_municipality.c.municipality_id, func.count())
+        .join(latest, latest.c.idea_id == idea_municipality.c.idea_id)
+        .group_by(idea_municipality.c.municipality_id)
+    ):
+        if mid in kommuner:
+            kommuner[mid].drafts = count
+    for mid, principle, level, count in session.execute(
+        select(
+            idea_municipality.c.municipality_id, levels.c.principle, levels.c.level, func.count()
+        )
+        .join(levels, levels.c.idea_id == idea_municipality.c.idea_id)
+        .group_by(idea_municipality.c.municipality_id, levels.c.principle, levels.c.level)
+    ):
+        _fill(kommuner, mid, principle, level, count)
+
+    calls: dict[int | None, CoverageGroup] = {
+        cid: CoverageGroup(code, name)
+        for cid, code, name in session.execute(
+            select(Call.id, Call.diarienummer, Call.name).order_by(Call.opens.desc(), Call.name)
+        )
+        if filters.call_id is None or cid == filters.call_id
+    }
+    calls[None] = CoverageGroup("", "")
+    for cid, count in session.execute(
+        select(latest.c.call_id, func.count()).group_by(latest.c.call_id)
+    ):
+        if cid in calls:
+            calls[cid].drafts = count
+    for cid, principle, level, count in session.execute(
+        select(levels.c.call_id, levels.c.principle, levels.c.level, func.count()).group_by(
+            levels.c.call_id, levels.c.principle, levels.c.level
+        )
+    ):
+        _fill(calls, cid, principle, level, count)
+    if not calls[None].drafts:
+        del calls[None]
+    for group in (*kommuner.values(), *calls.values()):
+        _absent_when_missing(group)
+
+    return Coverage(
+        drafts=overall.drafts,
+        unchecked=_unchecked(session, filters),
+        principles=list(overall.principles.values()),
+        municipalities=list(kommuner.values()),
+        calls=list(calls.values()),
+        findings=common_findings(session, latest, findings_limit),
+    )
+
+
+def _unchecked(session: Session, filters: IdeaFilters) -> int:
+    """Drafts of the filtered ideas that have never been checked."""
+    return (
+        session.scalar(
+            select(func.count(Draft.id))
+            .join(ProjectIdea, ProjectIdea.id == Draft.idea_id)
+            .where(~select(CheckRun.id).where(CheckRun.draft_id == Draft.id).exists())
+            .where(*filters.conditions())
+        )
+        or 0
+    )
+
+
+def _finding_fields(session: Session):
+    """The findings of a check run as rows, and how to read a field of one."""
+    if _dialect(session) == "sqlite":
+        items = func.json_each(CheckRun.result, "$.findings").table_valued("value")
+
+        def get(name: str) -> ColumnElement:
+            return func.json_extract(items.c.value, f"$.{name}", type_=String)
+
+    else:
+        items = func.json_array_elements(CheckRun.result["findings"]).table_valued("value")
+
+        def get(name: str) -> ColumnElement:
+            return items.c.value.op("->>")(literal(name, String)).cast(String)
+
+    return items, get
+
+
+def common_findings(session: Session, latest, limit: int = FINDINGS_LIMIT) -> list[CommonFinding]:
+    """The findings that most drafts' latest checks share: what applicants miss most."""
+    items, get = _finding_fields(session)
+    rule, principle = get("rule_id").label("rule"), get("principle").label("principle")
+    drafts = func.count(func.distinct(latest.c.draft_id)).label("drafts")
+    query = (
+        select(
+            rule,
+            principle,
+            drafts,
+            func.count().label("occurrences"),
+            func.min(get("message_sv")),
+            func.min(get("message_en")),
+        )
+        .select_from(latest)
+        .join(CheckRun, CheckRun.id == latest.c.run_id)
+        .join(items, true())
+        .where(get("severity").in_(MISSING_SEVERITIES))
+        .group_by(rule, principle)
+        .order_by(drafts.desc(), rule)
+        .limit(limit)
+    )
+    return [
+        CommonFinding(rule_id, principle, n, occurrences, finding_label(rule_id, principle), ex)
+        for rule_id, principle, n, occurrences, *example in session.execute(query)
+        for ex in [Text(example[0] or "", example[1] or "")]
+    ]
+
+
+_KINDS: dict[str, Text] = {
+    "missing": Text("principen saknas", "the principle is missing"),
+    "not_concrete": Text(
+        "nämns men beskrivs inte konkret", "mentioned but not described concretely"
+    ),
+    "negation": Text("texten avfärdar principen", "the text dismisses the principle"),
+    "empty_declaration": Text(
+        "allmän försäkran utan innehåll", "a general assurance without content"
+    ),
+}
+_PERSONAL = Text("Personuppgifter i texten", "Personal data in the text")
+
+
+def finding_label(rule_id: str, principle: str | None) -> Text:
+    """A short name for a kind of finding, for a training plan: "Jämställdhet: ..."."""
+    head = principle_label(principle) if principle else None
+    kind = rule_id.split(".", 1)[1] if "." in rule_id else rule_id
+    if rule_id.startswith("personal_data."):
+        return _PERSONAL
+    if kind.startswith("chain."):
+        link = kind.split(".", 1)[1]
+        if link in CHAIN:
+            names = load_common().chain_names
+            what = Text(
+                f"kedjan saknar {names[f'{link}_sv']}", f"the chain lacks {names[f'{link}_en']}"
+            )
+        else:
+            what = Text(kind, kind)
+    else:
+        what = _KINDS.get(kind, Text(rule_id, rule_id))
+    if head is None:
+        return what
+    return Text(f"{head.sv}: {what.sv}", f"{head.en}: {what.en}")
+
+
+__all__ = [
+    "DRAFT_ACTIVITY",
+    "CommonFinding",
+    "Coverage",
+    "CoverageGroup",
+    "LevelCounts",
+    "common_findings",
+    "coverage",
+    "finding_label",
+]
