@@ -99,6 +99,6 @@ def purge_expired(session: Session, *, now: dt.datetime | None = None) -> int:
     result = session.execute(
         delete(StoredFile)
         .where(StoredFile.expires_at <= (now or utcnow()))
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session="fetch")
     )
     return result.rowcount or 0

@@ -212,7 +212,10 @@ def run_job(
         return None
 
     def report(percent: int, step: str) -> None:
-        _set(sessions, job_id, attempt, progress=percent, step=step, heartbeat_at=utcnow())
+        try:
+            _set(sessions, job_id, attempt, progress=percent, step=step, heartbeat_at=utcnow())
+        except Exception:  # progress is a courtesy; it must never fail the job
+            log.warning("progress of job %s not recorded", job_id, exc_info=True)
 
     stop = threading.Event()
     beat = threading.Thread(
@@ -294,6 +297,7 @@ def import_job(
     session: Session, job: Job, user: User, report: Report, settings: JobSettings
 ) -> tuple[StoredFile | None, dict[str, Any]]:
     """Import the uploaded .docx into the idea's draft; the upload is deleted when done."""
+    from drafting.docx_safety import inspect_docx
     from drafting.import_docx import import_docx
 
     report(15, "reading")
@@ -306,6 +310,10 @@ def import_job(
         ).one_or_none()
     if upload is None:
         raise InvalidData(UPLOAD_GONE)
+    inspect_docx(upload.data)
+    # The last report before any write: on SQLite a report after one would wait for this
+    # transaction's lock.
+    report(40, "saving")
     result = import_docx(
         session,
         user,
@@ -313,7 +321,6 @@ def import_job(
         upload.data,
         unmatched_target=(job.params or {}).get("unmatched_target"),
     )
-    report(90, "saving")
     job.input_file_id = None
     session.delete(upload)
     out = result.to_dict()

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import shutil
 import subprocess
+import uuid
 import zipfile
 
 import pytest
@@ -34,7 +35,8 @@ TEXTS = {
 def make_draft(session, texts=None, *, actor=None, title="Unga i Åsele – framtid!", **idea_kw):
     """An idea in the drafting stage with a draft whose sections hold `texts`."""
     if actor is None:
-        actor = make_user(session, organisation=make_org(session, name=f"Åsele kommun {title}"))
+        owner = make_org(session, name=f"Åsele kommun {uuid.uuid4().hex[:8]}")
+        actor = make_user(session, organisation=owner)
     idea_kw.setdefault("budget_total", 1_250_000)
     idea_kw.setdefault("esf_share", 652_091)
     idea_kw.setdefault("contact_name", "Terese Ryndal")
