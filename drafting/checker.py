@@ -133,9 +133,9 @@ def check_sections(
         meta.append((key, role, section.principle if section else None))
     evidence = {k: PrincipleEvidence() for k in keys}
     readability: dict[str, float] = {}
-    for (key, _, devoted), doc in zip(meta, nlp.pipe(contents), strict=True):
+    for (key, _, devoted), text, doc in zip(meta, contents, nlp.pipe(contents), strict=True):
         bounds, hits = matcher.find(doc)
-        collect(doc, key, devoted, bounds, hits, keys, evidence)
+        collect(doc, text, key, devoted, bounds, hits, keys, evidence)
         value = lix(doc)
         if value is not None:
             readability[key] = value

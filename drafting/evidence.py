@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+from spacy.attrs import IDX, IS_ALPHA
 from spacy.tokens import Doc
 
 from drafting.matching import RuleHit
@@ -46,19 +49,19 @@ def _overlaps(hit: RuleHit, spans: Iterable[tuple[int, int]]) -> bool:
     return any(start < hit.end and hit.start < end for start, end in spans)
 
 
-def _sentence(doc: Doc, section: str, start: int, end: int) -> SentenceRef:
+def _sentence(text: str, offsets: np.ndarray, section: str, start: int, end: int) -> SentenceRef:
     """Build a SentenceRef for tokens [start, end) with surrounding whitespace trimmed."""
-    span = doc[start:end]
-    text = span.text
-    left = len(text) - len(text.lstrip())
-    stripped = text.strip()
-    return SentenceRef(
-        section, span.start_char + left, span.start_char + left + len(stripped), stripped
-    )
+    first = int(offsets[start])
+    last = int(offsets[end]) if end < len(offsets) else len(text)
+    raw = text[first:last]
+    left = len(raw) - len(raw.lstrip())
+    stripped = raw.strip()
+    return SentenceRef(section, first + left, first + left + len(stripped), stripped)
 
 
 def collect(
     doc: Doc,
+    text: str,
     section: str,
     devoted: str | None,
     bounds: list[tuple[int, int]],
@@ -71,17 +74,17 @@ def collect(
     by_sentence: dict[int, list[RuleHit]] = defaultdict(list)
     for hit in hits:
         by_sentence[hit.sentence].append(hit)
-    if devoted in wanted and any(t.is_alpha for t in doc):
+    if devoted in wanted and len(doc) and doc.to_array(IS_ALPHA).any():
         evidence[devoted].devoted_sections.append(section)
+    offsets = doc.to_array(IDX)
     for index, sentence_hits in sorted(by_sentence.items()):
-        _sentence_evidence(doc, section, devoted, bounds[index], sentence_hits, wanted, evidence)
+        sentence = functools.partial(_sentence, text, offsets, section, *bounds[index])
+        _sentence_evidence(sentence, devoted, sentence_hits, wanted, evidence)
 
 
 def _sentence_evidence(
-    doc: Doc,
-    section: str,
+    make_sentence: Callable[[], SentenceRef],
     devoted: str | None,
-    bounds: tuple[int, int],
     hits: list[RuleHit],
     wanted: tuple[str, ...],
     evidence: dict[str, PrincipleEvidence],
@@ -122,7 +125,7 @@ def _sentence_evidence(
         mentioned = principle in named
         if not (mentioned or principle == devoted):
             continue
-        sentence = sentence or _sentence(doc, section, *bounds)
+        sentence = sentence or make_sentence()
         record = evidence[principle]
         strict = principle == devoted or mentioned and not listed
         cues = []

@@ -6,6 +6,7 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from spacy.attrs import LOWER, SENT_START
@@ -27,6 +28,39 @@ class RuleHit:
     sentence: int
     start: int
     end: int
+
+
+def _expand(pattern: tuple[dict[str, Any], ...]) -> list[list[dict[str, Any]]]:
+    """Split a pattern whose first token is ``{"LOWER": {"IN": [...]}}`` into one pattern per
+    word: the Matcher then tests the first token in C instead of calling a predicate on every
+    token of the document."""
+    first, rest = pattern[0], list(pattern[1:])
+    lower = first.get("LOWER")
+    if set(first) != {"LOWER"} or not isinstance(lower, dict) or set(lower) != {"IN"}:
+        return [list(pattern)]
+    return [[{"LOWER": word}, *rest] for word in lower["IN"]]
+
+
+def _in_sequence(
+    groups: list[list[tuple[int, int]]], window: tuple[int, ...]
+) -> tuple[int, int] | None:
+    """Return the span of the first chain of group hits in order, each within its window."""
+
+    def follow(index: int, end: int) -> int | None:
+        if index == len(groups):
+            return end
+        for start, stop in groups[index]:
+            if end <= start <= end + window[index - 1]:
+                found = follow(index + 1, stop)
+                if found is not None:
+                    return found
+        return None
+
+    for start, stop in groups[0]:
+        end = follow(1, stop)
+        if end is not None:
+            return start, end
+    return None
 
 
 class RuleMatcher:
@@ -56,7 +90,7 @@ class RuleMatcher:
                     ]
                     self._lemma.add(key, docs)
                 if terms.patterns:
-                    self._patterns.add(key, [list(p) for p in terms.patterns])
+                    self._patterns.add(key, [q for p in terms.patterns for q in _expand(p)])
                 for prefix in terms.prefixes:
                     self._prefixes.append((re.compile(prefix), label))
         alternatives = "|".join(f"(?:{p.pattern})" for p, _ in self._prefixes) or "(?!)"
@@ -99,22 +133,25 @@ class RuleMatcher:
         if len(starts) == 0 or starts[0] != 0:
             starts = np.concatenate(([0], starts))
         bounds = list(zip(starts.tolist(), [*starts[1:].tolist(), len(doc)], strict=True))
-        found: dict[tuple[int, int], dict[int, tuple[int, int]]] = {}
+        found: dict[tuple[int, int], dict[int, list[tuple[int, int]]]] = {}
         for label, start, end in sorted(set(self._token_hits(doc)), key=lambda h: h[1]):
             rule_index, group = self._labels[label]
             sentence = int(np.searchsorted(starts, start, side="right")) - 1
-            rule = self.rules[rule_index]
-            if rule.min_groups == 1:
-                found.setdefault((rule_index, sentence), {}).setdefault(start, (start, end))
-            else:
-                found.setdefault((rule_index, sentence), {}).setdefault(-1 - group, (start, end))
+            found.setdefault((rule_index, sentence), {}).setdefault(group, []).append((start, end))
         hits: list[RuleHit] = []
-        for (rule_index, sentence), spans in found.items():
+        for (rule_index, sentence), groups in found.items():
             rule = self.rules[rule_index]
-            if rule.min_groups == 1:
-                hits.extend(RuleHit(rule, sentence, s, e) for s, e in spans.values())
-            elif len(spans) >= rule.min_groups:
-                start, end = min(spans.values())
+            if len(rule.groups) == 1:
+                spans = dict.fromkeys(groups[0])
+                hits.extend(RuleHit(rule, sentence, s, e) for s, e in spans)
+            elif rule.window:
+                span = _in_sequence(
+                    [groups.get(i, []) for i in range(len(rule.groups))], rule.window
+                )
+                if span is not None:
+                    hits.append(RuleHit(rule, sentence, *span))
+            elif len(groups) >= rule.min_groups:
+                start, end = min(spans[0] for spans in groups.values())
                 hits.append(RuleHit(rule, sentence, start, end))
         return bounds, hits
 

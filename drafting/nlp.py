@@ -1,12 +1,14 @@
 """The Swedish spaCy pipeline, built once per process.
 
 The pipeline is ``spacy.blank("sv")`` with a lookup lemmatizer fed by the Swedish table in
-spacy-lookups-data, a sentencizer and a component that also ends sentences at blank lines and
-list items. The lemmatizer looks words up lower-cased, so "Kvinnorna" gets the lemma "kvinna".
+spacy-lookups-data and a sentencizer that also ends sentences at blank lines and list items.
+The lemmatizer looks words up lower-cased, so "Kvinnorna" gets the lemma "kvinna".
 
 spaCy's own lookup lemmatizer keeps the 660,000-entry table as a Python dict and peaks at about
 360 MB; this component keeps the same table as two sorted numpy arrays (about 10 MB) and
-lemmatises a whole document with one vectorised lookup.
+lemmatises a whole document with one vectorised lookup. The sentencizer applies the rule of
+spaCy's own (a sentence starts at the first word after sentence-final punctuation) with numpy
+rather than a Python loop over tokens.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from importlib import resources
 
 import numpy as np
 import spacy
-from spacy.attrs import IDX, LEMMA, LOWER
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LOWER, ORTH, SENT_START
 from spacy.language import Language
+from spacy.pipeline.sentencizer import Sentencizer as SpacySentencizer
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -29,9 +32,14 @@ from spacy.vocab import Vocab
 from drafting.errors import LanguageResourceError
 
 _PAIR = re.compile(r'"((?:[^"\\\n]|\\.)*)": "((?:[^"\\\n]|\\.)*)"')
-_BULLET_AHEAD = re.compile(r"[ \t]*(?:[•\-*–·▪◦‣●]|\d{1,2}[.)])\s")
-_SENTENCE_END = (".", "!", "?", ":", ";")
+_BULLETS = ("•", "-", "*", "–", "·", "▪", "◦", "‣", "●", "—")
 SHORT_LINE = 60
+
+
+def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Vectorised ``value in sorted_set`` (faster than ``np.isin`` for small sets)."""
+    position = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[position] == values
 
 
 def _unescape(value: str) -> str:
@@ -99,30 +107,56 @@ class LowercaseLookupLemmatizer:
         return doc
 
 
-class LineBreakSentences:
-    """Also start a sentence after a blank line, before a list item and after a short line."""
+class Sentencizer:
+    """Split sentences like spaCy's sentencizer, and also at blank lines, before list items and
+    after short lines (headings, list entries), with numpy instead of a loop over tokens."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+        chars = SpacySentencizer.default_punct_chars
+        self._punct = np.array(sorted(vocab.strings.add(c) for c in chars), dtype=np.uint64)
+        numbered = [f"{n}{c}" for n in range(1, 100) for c in ".)"]
+        marks = [*_BULLETS, *numbered]
+        self._bullets = np.array(sorted({vocab.strings.add(m) for m in marks}), dtype=np.uint64)
 
     def __call__(self, doc: Doc) -> Doc:
-        """Mark sentence starts that the punctuation-based sentencizer misses."""
-        text = doc.text
-        if "\n" not in text or len(doc) < 2:
+        """Set ``is_sent_start`` on every token of ``doc``."""
+        length = len(doc)
+        if length == 0:
             return doc
-        starts = doc.to_array(IDX)
-        for match in re.finditer(r"\n\s*", text):
-            line_start = text.rfind("\n", 0, match.start()) + 1
-            previous = text[line_start : match.start()].strip()
-            blank = match.group().count("\n") > 1
-            if not (
-                blank
-                or len(previous) < SHORT_LINE
-                or previous.endswith(_SENTENCE_END)
-                or _BULLET_AHEAD.match(text, match.start() + 1)
-            ):
-                continue
-            token = int(np.searchsorted(starts, match.end()))
-            if 0 < token < len(doc) and starts[token] == match.end():
-                doc[token].is_sent_start = True
+        array = doc.to_array([ORTH, IS_PUNCT, IDX, IS_SPACE])
+        ends = _member(array[:, 0], self._punct)
+        words = ~ends & (array[:, 1] == 0)
+        seen = np.cumsum(ends)
+        positions = np.flatnonzero(words)
+        starts = np.zeros(length, dtype=bool)
+        starts[0] = True
+        if len(positions) > 1:
+            previous, current = positions[:-1], positions[1:]
+            starts[current[seen[current - 1] > seen[previous]]] = True
+        self._line_breaks(array, ends, starts)
+        values = np.where(starts, 1, -1).astype(np.uint64)
+        doc.from_array([SENT_START], values.reshape(-1, 1))
         return doc
+
+    def _line_breaks(self, array: np.ndarray, ends: np.ndarray, starts: np.ndarray) -> None:
+        """Start a sentence after a blank line, before a list item or after a short line."""
+        spaces = np.flatnonzero(array[:-1, 3])
+        if len(spaces) == 0:
+            return
+        orth = array[:, 0]
+        unique = np.unique(orth[spaces])
+        newlines = np.array([self.vocab.strings[int(h)].count("\n") for h in unique])
+        counts = newlines[np.searchsorted(unique, orth[spaces])]
+        breaks, counts = spaces[counts > 0], counts[counts > 0]
+        if len(breaks) == 0:
+            return
+        line_first = np.concatenate(([0], breaks[:-1] + 1))
+        line_chars = array[breaks, 2] - array[line_first, 2]
+        after_punct = ends[np.maximum(breaks - 1, 0)]
+        bullet = _member(orth[breaks + 1], self._bullets)
+        chosen = (counts > 1) | (line_chars < SHORT_LINE) | after_punct | bullet
+        starts[breaks[chosen] + 1] = True
 
 
 @Language.factory("sv_lookup_lemmatizer", assigns=["token.lemma"])
@@ -131,10 +165,10 @@ def make_lookup_lemmatizer(nlp: Language, name: str) -> LowercaseLookupLemmatize
     return LowercaseLookupLemmatizer(nlp.vocab)
 
 
-@Language.factory("sv_line_breaks", assigns=["token.is_sent_start"])
-def make_line_breaks(nlp: Language, name: str) -> LineBreakSentences:
-    """Create the line-break sentence splitter."""
-    return LineBreakSentences()
+@Language.factory("sv_sentencizer", assigns=["token.is_sent_start"])
+def make_sentencizer(nlp: Language, name: str) -> Sentencizer:
+    """Create the vectorised sentence splitter."""
+    return Sentencizer(nlp.vocab)
 
 
 @functools.cache
@@ -142,7 +176,6 @@ def get_nlp() -> Language:
     """Return the process-wide Swedish pipeline (tokenizer, lemmatizer, sentence splitting)."""
     nlp = spacy.blank("sv")
     nlp.add_pipe("sv_lookup_lemmatizer", name="lemmatizer")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("sv_line_breaks", name="line_breaks")
+    nlp.add_pipe("sv_sentencizer", name="sentencizer")
     nlp.initialize()
     return nlp

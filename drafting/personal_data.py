@@ -14,6 +14,7 @@ _PERSONNUMMER = re.compile(
 _MOBILE = re.compile(
     r"(?<![\d\w+])(?:(?:\+46|0046)[ -]?\(?0?\)?[ -]?|0)7[02369](?:[ -]?\d){7}(?![\d\w])"
 )
+_DIGITS = re.compile(r"\d{6}")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@((?:[\w-]{1,63}\.){1,8}[A-Za-z]{2,24})\b")
 
 
@@ -63,7 +64,8 @@ def _mask(text: str, keep: int = 3) -> str:
 def find_personal_data(text: str) -> Iterator[PersonalData]:
     """Yield personnummer, private e-mail addresses and mobile numbers found in ``text``."""
     taken: list[tuple[int, int]] = []
-    for match in _PERSONNUMMER.finditer(text):
+    digits = _DIGITS.search(text) is not None
+    for match in _PERSONNUMMER.finditer(text) if digits else ():
         if _valid(match):
             taken.append(match.span())
             yield PersonalData("personnummer", *match.span(), _mask(match.group(), 2))
@@ -71,7 +73,7 @@ def find_personal_data(text: str) -> Iterator[PersonalData]:
         if not any(s < match.end() and match.start() < e for s, e in taken):
             yield PersonalData("mobile_phone", *match.span(), _mask(match.group(), 4))
     domains = load_common().private_email_domains
-    for match in _EMAIL.finditer(text):
+    for match in _EMAIL.finditer(text) if "@" in text else ():
         if match.group(1).lower() in domains:
             local, domain = match.group().split("@", 1)
             yield PersonalData("private_email", *match.span(), f"{_mask(local, 1)}@{domain}")

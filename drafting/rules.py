@@ -52,6 +52,7 @@ _RULE_FIELDS = {
     "with_other_principles",
     "suppresses_cues",
     "min_groups",
+    "window",
     "groups",
     "examples_match",
     "examples_no_match",
@@ -84,6 +85,7 @@ class Rule:
     with_other_principles: bool = False
     suppresses_cues: bool = False
     min_groups: int = 1
+    window: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,14 @@ def _rule(where: str, principle: str | None, raw: Any) -> Rule:
     min_groups = raw.get("min_groups", len(groups))
     if not isinstance(min_groups, int) or not 1 <= min_groups <= len(groups):
         raise RulesError(f"{where}: min_groups must be between 1 and {len(groups)}")
+    window = raw.get("window", [])
+    if window and (
+        not isinstance(window, list)
+        or len(window) != len(groups) - 1
+        or min_groups != len(groups)
+        or not all(isinstance(w, int) and w >= 0 for w in window)
+    ):
+        raise RulesError(f"{where}: window needs one gap per pair of groups, all groups required")
     flags = {}
     for name in ("intrinsic", "with_other_principles", "suppresses_cues"):
         flags[name] = raw.get(name, False)
@@ -216,6 +226,7 @@ def _rule(where: str, principle: str | None, raw: Any) -> Rule:
         groups=groups,
         kind=kind,
         min_groups=min_groups,
+        window=tuple(window),
         **flags,
         **examples,
     )
