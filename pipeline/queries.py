@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.sql.functions import FunctionElement
 
 import pipeline.guards  # noqa: F401  (registers the table's guards)
@@ -211,11 +211,16 @@ class IdeaFilters:
 
 
 def _card_options() -> tuple:
+    """What a card or a list row shows: single rows joined in, kommuner in one more query.
+
+    Joining the many-to-one rows keeps the statement count the same whether or not the
+    ideas on a page happen to have a call or a regional project.
+    """
     return (
-        selectinload(ProjectIdea.lead_organisation),
+        joinedload(ProjectIdea.lead_organisation),
+        joinedload(ProjectIdea.call),
+        joinedload(ProjectIdea.regional_project),
         selectinload(ProjectIdea.municipalities),
-        selectinload(ProjectIdea.call),
-        selectinload(ProjectIdea.regional_project),
     )
 
 

@@ -225,7 +225,7 @@ class NewIdeaForm(FlaskForm):
     municipality_ids = CheckboxesField(_l("Kommuner"))
     lead_organisation_id = IdSelectField(_l("Projektägare"))
     partner_ids = IdMultipleField(_l("Samverkansparter"))
-    programme_area = SelectField(_l("Programområde"), validators=[Optional()])
+    programme_area = SelectField(_l("Programområde"))
     programme_area_other = StringField(
         _l("Annat programområde"),
         validators=[Optional(), Length(max=SHORT_MAX, message=_l("Högst %(max)d tecken."))],
@@ -304,9 +304,9 @@ class NewIdeaForm(FlaskForm):
         if field.data is not None and start is not None and field.data < start:
             raise ValidationError(_l("Projektet kan inte sluta före det startar."))
 
-    def validate_programme_area_other(self, field: Field) -> None:
-        if self.programme_area.data == OTHER and not field.data:
-            raise ValidationError(_l("Skriv vilket programområde det gäller."))
+    def validate_programme_area(self, field: Field) -> None:
+        if field.data == OTHER and not self.programme_area_other.data:
+            raise ValidationError(_l("Skriv vilket programområde det gäller i fältet nedan."))
 
     def fill_from(self, idea) -> None:
         """Show an existing idea's values (a GET of the edit page)."""
