@@ -41,8 +41,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
 
-    from web import admin, board, drafts, ideas, jobs, main
+    from web import admin, board, drafts, ideas, jobs, main, reports
 
-    for part in (main, ideas, board, drafts, admin, jobs):
+    for part in (main, ideas, board, drafts, admin, jobs, reports):
         part.init_app(app)
     return app
