@@ -13,6 +13,10 @@ import uuid
 from flask import current_app
 from redis import Redis
 from redis.exceptions import RedisError
+from rq import Queue
+from rq.exceptions import NoSuchJobError
+from rq.job import Job as RQJob
+from rq.job import JobStatus as RQStatus
 from sqlalchemy.orm import Session
 
 from drafting.jobs import ABANDONED, JobSettings, is_stale, mark_failed, run_job
@@ -69,10 +73,8 @@ def connection() -> Redis:
     return client
 
 
-def queue():
+def queue() -> Queue:
     """The RQ queue jobs go to."""
-    from rq import Queue
-
     name = current_app.config.get("JOB_QUEUE", DEFAULT_QUEUE)
     return Queue(name, connection=connection())
 
@@ -117,10 +119,6 @@ def refresh(session: Session, job: Job) -> bool:
         session.commit()
         return reachable
     if uses_rq() and job.rq_id:
-        from rq.exceptions import NoSuchJobError
-        from rq.job import Job as RQJob
-        from rq.job import JobStatus as RQStatus
-
         try:
             try:
                 status = RQJob.fetch(job.rq_id, connection=connection()).get_status()
