@@ -12,6 +12,7 @@ import statistics
 import sys
 import time
 import tomllib
+from collections.abc import Callable
 from importlib import resources
 
 from drafting.checker import check_sections
@@ -43,14 +44,15 @@ def build_draft(words: int = WORDS) -> dict[str, str]:
     return {key: "\n\n".join(texts) for key, texts in sections.items() if texts}
 
 
-def median_ms(function: object, runs: int = RUNS) -> float:
-    """Return the median wall time of ``function()`` in milliseconds."""
-    times = []
+def median_ms(function: Callable[[], object], runs: int = RUNS) -> tuple[float, float]:
+    """Return the median wall time and the median CPU time of ``function()`` in ms."""
+    wall, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        function()  # type: ignore[operator]
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        start, start_cpu = time.perf_counter(), time.process_time()
+        function()
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def peak_rss_mb() -> float:
@@ -76,15 +78,17 @@ def main() -> int:
                 pass
 
     bare()
-    full_ms = median_ms(lambda: check_sections(draft))
-    bare_ms = median_ms(bare)
+    full_ms, full_cpu = median_ms(lambda: check_sections(draft))
+    bare_ms, bare_cpu = median_ms(bare)
     ratio = full_ms / bare_ms
     rss_end = peak_rss_mb()
     print(f"draft: {words} words in {len(texts)} sections, {sum(map(len, texts))} characters")
     print(f"load pipeline and matchers: {load_ms:.0f} ms")
-    print(f"full check (median of {RUNS}): {full_ms:.1f} ms   target < {TARGET_MS:.0f} ms")
-    print(f"bare pipeline, tokenizer + lemmatizer (median of {RUNS}): {bare_ms:.1f} ms")
-    print(f"ratio full / bare: {ratio:.2f}   target <= {TARGET_RATIO:.2f}")
+    print(f"median of {RUNS} runs              wall ms   CPU ms")
+    print(f"full check                      {full_ms:7.1f}  {full_cpu:7.1f}   target < 150")
+    print(f"bare tokenizer + lemmatizer     {bare_ms:7.1f}  {bare_cpu:7.1f}")
+    print(f"ratio full / bare (wall): {ratio:.2f}, (CPU): {full_cpu / bare_cpu:.2f}")
+    print(f"   target <= {TARGET_RATIO:.2f}")
     print(f"peak RSS after loading: {rss_loaded:.0f} MB, after the runs: {rss_end:.0f} MB")
     print(f"   target < {TARGET_RSS_MB:.0f} MB")
     met = full_ms < TARGET_MS and ratio <= TARGET_RATIO and rss_end < TARGET_RSS_MB

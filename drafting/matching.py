@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from spacy.attrs import LOWER, SENT_START
+from spacy.attrs import LEMMA, LIKE_NUM, LOWER, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from drafting.nlp import get_nlp
+from drafting.nlp import get_nlp, is_member
 from drafting.rules import Rule, available_principles, load_common, load_principle
 
 _CACHE_LIMIT = 200_000
@@ -76,6 +76,10 @@ class RuleMatcher:
         self._patterns = Matcher(nlp.vocab)
         self._prefixes: list[tuple[re.Pattern[str], int]] = []
         self._prefix_cache: dict[int, tuple[int, ...]] = {}
+        self._anchor_words: set[int] = set()
+        self._anchor_numbers = False
+        self._scan_all = False
+        self._window = 1
         for rule_index, rule in enumerate(self.rules):
             for group_index, terms in enumerate(rule.groups):
                 label = len(self._labels)
@@ -90,11 +94,54 @@ class RuleMatcher:
                     ]
                     self._lemma.add(key, docs)
                 if terms.patterns:
-                    self._patterns.add(key, [q for p in terms.patterns for q in _expand(p)])
+                    expanded = [q for p in terms.patterns for q in _expand(p)]
+                    self._patterns.add(key, expanded)
+                    for pattern in expanded:
+                        self._add_anchor(pattern)
                 for prefix in terms.prefixes:
                     self._prefixes.append((re.compile(prefix), label))
+        self._anchors = np.array(sorted(self._anchor_words), dtype=np.uint64)
         alternatives = "|".join(f"(?:{p.pattern})" for p, _ in self._prefixes) or "(?!)"
         self._any_prefix = re.compile(alternatives)
+
+    def _add_anchor(self, pattern: list[dict[str, Any]]) -> None:
+        """Record what a pattern's first token must be and how long the pattern can get, so
+        the Matcher runs only on short windows that start at such tokens."""
+        first = pattern[0]
+        if set(first) == {"LOWER"} and isinstance(first["LOWER"], str):
+            self._anchor_words.add(self.nlp.vocab.strings.add(first["LOWER"]))
+        elif set(first) == {"LEMMA"} and isinstance(first["LEMMA"], str):
+            self._anchor_words.add(self.nlp.vocab.strings.add(first["LEMMA"]))
+        elif first == {"LIKE_NUM": True}:
+            self._anchor_numbers = True
+        else:
+            self._scan_all = True
+        length = 0
+        for token in pattern:
+            op = str(token.get("OP", "1"))
+            if op in ("*", "+"):
+                self._scan_all = True
+            bounds = re.fullmatch(r"\{(\d*),(\d+)\}", op)
+            length += int(bounds.group(2)) if bounds else 1
+        self._window = max(self._window, length)
+
+    def _pattern_hits(self, doc: Doc, lower: np.ndarray) -> list[tuple[int, int, int]]:
+        """Run the token-pattern Matcher on the windows that can hold a match."""
+        if self._scan_all:
+            return list(self._patterns(doc))
+        lemma = doc.to_array(LEMMA)
+        anchored = is_member(lower, self._anchors) | is_member(lemma, self._anchors)
+        if self._anchor_numbers:
+            anchored |= doc.to_array(LIKE_NUM).astype(bool)
+        positions = np.flatnonzero(anchored)
+        if len(positions) == 0:
+            return []
+        cuts = np.flatnonzero(np.diff(positions) > self._window) + 1
+        hits = []
+        for group in np.split(positions, cuts):
+            begin, end = int(group[0]), min(int(group[-1]) + self._window, len(doc))
+            hits.extend((k, s + begin, e + begin) for k, s, e in self._patterns(doc[begin:end]))
+        return hits
 
     def _prefix_labels(self, lower_hash: int) -> tuple[int, ...]:
         """Return the labels whose prefix regex matches the token text with this LOWER hash."""
@@ -111,12 +158,9 @@ class RuleMatcher:
 
     def _token_hits(self, doc: Doc) -> list[tuple[int, int, int]]:
         """Return (label, start, end) for every term match in ``doc``."""
-        hits = [
-            (self._by_key[key], start, end)
-            for matcher in (self._lower, self._lemma, self._patterns)
-            for key, start, end in matcher(doc)
-        ]
         lower = doc.to_array(LOWER)
+        found = [*self._lower(doc), *self._lemma(doc), *self._pattern_hits(doc, lower)]
+        hits = [(self._by_key[key], start, end) for key, start, end in found]
         unique, inverse = np.unique(lower, return_inverse=True)
         labels = [self._prefix_labels(int(h)) for h in unique]
         labelled = np.fromiter((bool(x) for x in labels), bool, len(labels))
@@ -134,9 +178,13 @@ class RuleMatcher:
             starts = np.concatenate(([0], starts))
         bounds = list(zip(starts.tolist(), [*starts[1:].tolist(), len(doc)], strict=True))
         found: dict[tuple[int, int], dict[int, list[tuple[int, int]]]] = {}
-        for label, start, end in sorted(set(self._token_hits(doc)), key=lambda h: h[1]):
+        raw = self._token_hits(doc)
+        if not raw:
+            return bounds, []
+        table = np.array(sorted(set(raw), key=lambda h: h[1]), dtype=np.int64)
+        sentences = np.searchsorted(starts, table[:, 1], side="right") - 1
+        for (label, start, end), sentence in zip(table.tolist(), sentences.tolist(), strict=True):
             rule_index, group = self._labels[label]
-            sentence = int(np.searchsorted(starts, start, side="right")) - 1
             found.setdefault((rule_index, sentence), {}).setdefault(group, []).append((start, end))
         hits: list[RuleHit] = []
         for (rule_index, sentence), groups in found.items():

@@ -36,7 +36,7 @@ _BULLETS = ("•", "-", "*", "–", "·", "▪", "◦", "‣", "●", "—")
 SHORT_LINE = 60
 
 
-def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+def is_member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     """Vectorised ``value in sorted_set`` (faster than ``np.isin`` for small sets)."""
     position = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
     return sorted_set[position] == values
@@ -125,7 +125,7 @@ class Sentencizer:
         if length == 0:
             return doc
         array = doc.to_array([ORTH, IS_PUNCT, IDX, IS_SPACE])
-        ends = _member(array[:, 0], self._punct)
+        ends = is_member(array[:, 0], self._punct)
         words = ~ends & (array[:, 1] == 0)
         seen = np.cumsum(ends)
         positions = np.flatnonzero(words)
@@ -154,7 +154,7 @@ class Sentencizer:
         line_first = np.concatenate(([0], breaks[:-1] + 1))
         line_chars = array[breaks, 2] - array[line_first, 2]
         after_punct = ends[np.maximum(breaks - 1, 0)]
-        bullet = _member(orth[breaks + 1], self._bullets)
+        bullet = is_member(orth[breaks + 1], self._bullets)
         chosen = (counts > 1) | (line_chars < SHORT_LINE) | after_punct | bullet
         starts[breaks[chosen] + 1] = True
 
