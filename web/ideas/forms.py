@@ -225,7 +225,7 @@ class NewIdeaForm(FlaskForm):
     municipality_ids = CheckboxesField(_l("Kommuner"))
     lead_organisation_id = IdSelectField(_l("Projektägare"))
     partner_ids = IdMultipleField(_l("Samverkansparter"))
-    programme_area = SelectField(_l("Programområde"))
+    programme_area = SelectField(_l("Programområde"), default="")
     programme_area_other = StringField(
         _l("Annat programområde"),
         validators=[Optional(), Length(max=SHORT_MAX, message=_l("Högst %(max)d tecken."))],
