@@ -1,8 +1,9 @@
 """Principle coverage across the portfolio, from each draft's latest check run.
 
-Levels and findings live in the check run's JSON; they are unpacked in SQL with the
-dialect's JSON table functions (SQLite json_each, PostgreSQL json_each_text and
-json_array_elements) and counted with GROUP BY, so Python only sees the aggregated rows.
+Levels and findings live in the check run's JSON. Levels are read with the JSON path operators
+and counted with conditional aggregation per group; findings are unpacked with the dialect's
+JSON table functions (SQLite json_each, PostgreSQL json_array_elements) and counted with
+GROUP BY, so Python only sees the aggregated rows.
 The support team's judgement of a level (the latest LevelOverride) wins over the checker's.
 """
 
@@ -107,47 +108,47 @@ def _latest_runs(filters: IdeaFilters):
     )
 
 
-def _levels(session: Session, latest):
-    """One row per (draft, principle) of the latest runs: the level, the team's if it judged."""
-    if _dialect(session) == "sqlite":
-        pairs = func.json_each(CheckRun.levels).table_valued("key", "value")
-    else:
-        pairs = func.json_each_text(CheckRun.levels).table_valued("key", "value")
+def _level_of(principle: str, draft_id: ColumnElement) -> ColumnElement:
+    """A principle's level for a draft: the team's latest judgement, else the checker's."""
     judged = (
-        select(LevelOverride.draft_id, LevelOverride.principle, LevelOverride.level)
-        .where(
-            LevelOverride.id.in_(
-                select(func.max(LevelOverride.id)).group_by(
-                    LevelOverride.draft_id, LevelOverride.principle
-                )
-            )
-        )
-        .subquery("judged")
+        select(LevelOverride.level)
+        .where(LevelOverride.draft_id == draft_id, LevelOverride.principle == principle)
+        .order_by(LevelOverride.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
+    return func.coalesce(judged, CheckRun.levels[principle].as_string())
+
+
+def _levels(latest):
+    """One row per latest run: draft, idea, call and each principle's level as a column."""
     return (
         select(
             latest.c.draft_id,
             latest.c.idea_id,
             latest.c.call_id,
-            pairs.c.key.label("principle"),
-            func.coalesce(judged.c.level, pairs.c.value).label("level"),
+            *(_level_of(p, latest.c.draft_id).label(p) for p in PRINCIPLES),
         )
         .select_from(latest)
         .join(CheckRun, CheckRun.id == latest.c.run_id)
-        .join(pairs, true())
-        .outerjoin(
-            judged,
-            (judged.c.draft_id == latest.c.draft_id) & (judged.c.principle == pairs.c.key),
-        )
         .subquery("levels")
     )
 
 
-def _fill(groups: dict, key: object, principle: str, level: str, count: int) -> None:
-    group = groups.get(key)
-    if group is None or principle not in group.principles or level not in LEVELS:
-        return
-    group.principles[principle].counts[level] += count
+def _level_counts(levels) -> list[ColumnElement]:
+    """Per principle and level, how many rows have it (conditional aggregation)."""
+    return [
+        func.count().filter(levels.c[p] == level).label(f"{p}__{level}")
+        for p in PRINCIPLES
+        for level in LEVELS
+    ]
+
+
+def _fill_row(group: CoverageGroup, row) -> None:
+    values = row._mapping
+    for p in PRINCIPLES:
+        for level in LEVELS:
+            group.principles[p].counts[level] += values[f"{p}__{level}"] or 0
 
 
 def _absent_when_missing(group: CoverageGroup) -> None:
@@ -168,16 +169,13 @@ def coverage(
     require_team(actor)
     filters = filters or IdeaFilters()
     latest = _latest_runs(filters)
-    levels = _levels(session, latest)
+    levels = _levels(latest)
+    counts = _level_counts(levels)
 
     overall = CoverageGroup("", "")
-    overall.drafts = session.scalar(select(func.count()).select_from(latest)) or 0
-    for principle, level, count in session.execute(
-        select(levels.c.principle, levels.c.level, func.count()).group_by(
-            levels.c.principle, levels.c.level
-        )
-    ):
-        _fill({"": overall}, "", principle, level, count)
+    row = session.execute(select(func.count().label("drafts"), *counts)).one()
+    overall.drafts = row.drafts
+    _fill_row(overall, row)
     _absent_when_missing(overall)
 
     kommuner = {
@@ -188,21 +186,14 @@ def coverage(
             )
         )
     }
-    for mid, count in session.execute(
-        select(idea_municipality.c.municipality_id, func.count())
-        .join(latest, latest.c.idea_id == idea_municipality.c.idea_id)
+    for row in session.execute(
+        select(idea_municipality.c.municipality_id.label("key"), func.count().label("n"), *counts)
+        .join(levels, levels.c.idea_id == idea_municipality.c.idea_id)
         .group_by(idea_municipality.c.municipality_id)
     ):
-        if mid in kommuner:
-            kommuner[mid].drafts = count
-    for mid, principle, level, count in session.execute(
-        select(
-            idea_municipality.c.municipality_id, levels.c.principle, levels.c.level, func.count()
-        )
-        .join(levels, levels.c.idea_id == idea_municipality.c.idea_id)
-        .group_by(idea_municipality.c.municipality_id, levels.c.principle, levels.c.level)
-    ):
-        _fill(kommuner, mid, principle, level, count)
+        if row.key in kommuner:
+            kommuner[row.key].drafts = row.n
+            _fill_row(kommuner[row.key], row)
 
     calls: dict[int | None, CoverageGroup] = {
         cid: CoverageGroup(code, name)
@@ -212,17 +203,14 @@ def coverage(
         if filters.call_id is None or cid == filters.call_id
     }
     calls[None] = CoverageGroup("", "")
-    for cid, count in session.execute(
-        select(latest.c.call_id, func.count()).group_by(latest.c.call_id)
-    ):
-        if cid in calls:
-            calls[cid].drafts = count
-    for cid, principle, level, count in session.execute(
-        select(levels.c.call_id, levels.c.principle, levels.c.level, func.count()).group_by(
-            levels.c.call_id, levels.c.principle, levels.c.level
+    for row in session.execute(
+        select(levels.c.call_id.label("key"), func.count().label("n"), *counts).group_by(
+            levels.c.call_id
         )
     ):
-        _fill(calls, cid, principle, level, count)
+        if row.key in calls:
+            calls[row.key].drafts = row.n
+            _fill_row(calls[row.key], row)
     if not calls[None].drafts:
         del calls[None]
     for group in (*kommuner.values(), *calls.values()):
@@ -234,7 +222,7 @@ def coverage(
         principles=list(overall.principles.values()),
         municipalities=list(kommuner.values()),
         calls=list(calls.values()),
-        findings=common_findings(session, latest, findings_limit),
+        findings=cached_common_findings(session, filters, findings_limit),
     )
 
 
@@ -266,6 +254,38 @@ def _finding_fields(session: Session):
             return items.c.value.op("->>")(literal(name, String)).cast(String)
 
     return items, get
+
+
+# Unpacking every latest result's findings means parsing each run's whole JSON document, the
+# costliest step of the report. Check runs are only ever added, so the answer is kept per
+# database and filters until a fingerprint of the runs and the ideas (count, newest id and time)
+# changes; the fingerprint costs a few index lookups.
+_FINDINGS_CACHE: dict[tuple, list[CommonFinding]] = {}
+_FINDINGS_CACHE_SIZE = 64
+
+
+def _fingerprint(session: Session) -> tuple:
+    runs = session.execute(
+        select(func.count(CheckRun.id), func.max(CheckRun.id), func.max(CheckRun.created_at))
+    ).one()
+    ideas = session.execute(
+        select(func.count(ProjectIdea.id), func.max(ProjectIdea.updated_at))
+    ).one()
+    return (str(session.get_bind().engine.url), tuple(runs), tuple(ideas))
+
+
+def cached_common_findings(
+    session: Session, filters: IdeaFilters, limit: int = FINDINGS_LIMIT
+) -> list[CommonFinding]:
+    """common_findings for the filters, reused while the runs and the ideas are unchanged."""
+    key = (_fingerprint(session), filters, limit)
+    found = _FINDINGS_CACHE.get(key)
+    if found is None:
+        found = common_findings(session, _latest_runs(filters), limit)
+        if len(_FINDINGS_CACHE) >= _FINDINGS_CACHE_SIZE:
+            _FINDINGS_CACHE.pop(next(iter(_FINDINGS_CACHE)))
+        _FINDINGS_CACHE[key] = found
+    return found
 
 
 def common_findings(session: Session, latest, limit: int = FINDINGS_LIMIT) -> list[CommonFinding]:

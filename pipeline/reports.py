@@ -206,7 +206,14 @@ class Funnel:
 
 
 def _history_with_ends(filters: ReportFilters):
-    """Every stay in a stage: the idea, the stage, when it began and when it ended (or NULL)."""
+    """Every stay in a stage: the idea, the stage, when it began and when it ended (or NULL).
+
+    Only ideas with a stage change in the period are windowed, and only changes before its end.
+    """
+    start, end = filters.period
+    moved = select(StageChange.idea_id).where(
+        StageChange.created_at >= start, StageChange.created_at < end
+    )
     return (
         select(
             StageChange.idea_id.label("idea_id"),
@@ -220,6 +227,7 @@ def _history_with_ends(filters: ReportFilters):
             .label("ended"),
         )
         .join(ProjectIdea, ProjectIdea.id == StageChange.idea_id)
+        .where(StageChange.idea_id.in_(moved), StageChange.created_at < end)
         .where(*filters.conditions())
         .subquery("stays")
     )

@@ -232,3 +232,12 @@ def test_no_drafts_gives_empty_counts(session):
     report = coverage(session, found.support)
     assert (report.drafts, report.unchecked, report.findings) == (0, 0, [])
     assert all(c.total == 0 for c in report.principles)
+
+
+def test_a_new_check_run_shows_in_the_findings_at_once(session, world):
+    first = coverage(session, world.support).findings
+    assert "miljo.missing" in [f.rule_id for f in first]
+    beta = session.query(Draft).filter_by(idea_id=world.idea["B"]).one()
+    _run(session, beta, 3, {"jamstalldhet": "integrated"}, [_finding("gles_geografi.missing")])
+    again = [f.rule_id for f in coverage(session, world.support).findings]
+    assert "miljo.missing" not in again and "gles_geografi.missing" in again
