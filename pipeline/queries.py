@@ -18,10 +18,11 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union_all,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
 from sqlalchemy.sql.functions import FunctionElement
 
 import pipeline.guards  # noqa: F401  (registers the table's guards)
@@ -256,25 +257,33 @@ def board_columns(
             .group_by(ProjectIdea.stage)
         ).all()
     )
-    ranked = (
-        select(
-            ProjectIdea.id.label("id"),
-            func.row_number()
-            .over(
-                partition_by=ProjectIdea.stage,
-                order_by=(ProjectIdea.stage_changed_at, ProjectIdea.id),
+    # The first cards of each column: one LIMITed branch per stage, each walking the
+    # (stage, stage_changed_at) index, glued into a single statement.
+    order = (ProjectIdea.stage_changed_at, ProjectIdea.id)
+    firsts = union_all(
+        *(
+            select(
+                select(ProjectIdea.id)
+                .where(ProjectIdea.stage == stage, *conditions)
+                .order_by(*order)
+                .limit(per_column)
+                .subquery()
+                .c.id
             )
-            .label("position"),
+            for stage in BOARD_ORDER
         )
-        .where(*conditions)
-        .subquery()
     )
     cards = session.scalars(
         select(ProjectIdea)
-        .join(ranked, ranked.c.id == ProjectIdea.id)
-        .where(ranked.c.position <= per_column)
-        .order_by(ProjectIdea.stage_changed_at, ProjectIdea.id)
-        .options(*_card_options())
+        .where(ProjectIdea.id.in_(firsts))
+        .order_by(*order)
+        .options(
+            *_card_options(),
+            defer(ProjectIdea.summary),
+            defer(ProjectIdea.background),
+            defer(ProjectIdea.purpose),
+            defer(ProjectIdea.target_groups),
+        )
     ).all()
     by_stage: dict[Stage, list[ProjectIdea]] = {}
     for idea in cards:
