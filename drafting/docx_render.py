@@ -93,6 +93,22 @@ def template_path() -> Any:
     return resources.files("drafting") / "assets" / "template.docx"
 
 
+class _Writer:
+    """Adds paragraphs by style id; python-docx's lookup by style object scans every style."""
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self.ids = {style.name: style.style_id for style in document.styles}
+
+    def para(self, text: str = "", style: str = "Normal") -> Any:
+        paragraph = self.document.add_paragraph()
+        if style != "Normal":
+            paragraph._p.style = self.ids[style]
+        if text:
+            paragraph.add_run(text)
+        return paragraph
+
+
 def _fld(kind: str, **attrs: str) -> Any:
     element = OxmlElement("w:fldChar")
     element.set(qn("w:fldCharType"), kind)
@@ -106,13 +122,13 @@ def _append(run: Any, child: Any) -> Any:
     return run
 
 
-def _toc(document: Any, content: ExportContent) -> None:
+def _toc(w: _Writer, content: ExportContent) -> None:
     """A TOC field whose cached result lists the headings; Word refreshes it (dirty) on open."""
     entries = [(s.level, s.title) for s in content.sections]
     if content.appendix is not None:
         entries.append((1, APPENDIX_TITLE.sv))
     for index, (level, title) in enumerate(entries):
-        paragraph = document.add_paragraph(style=f"TOC {level}")
+        paragraph = w.para(style=f"TOC {level}")
         if index == 0:
             _append(paragraph.add_run(), _fld("begin", dirty="true"))
             instr = OxmlElement("w:instrText")
@@ -135,7 +151,7 @@ def _bookmark(paragraph: Any, name: str, number: int) -> None:
     paragraph._p.append(end)
 
 
-def _body(document: Any, text: str, normal: Any, bullet: Any) -> list[Any]:
+def _body(w: _Writer, text: str) -> list[Any]:
     """Paragraphs for a section text: one per line, lines starting with -, •, * as bullets."""
     runs = []
     for line in text.split("\n"):
@@ -143,10 +159,10 @@ def _body(document: Any, text: str, normal: Any, bullet: Any) -> list[Any]:
             continue
         marker = _BULLET.match(line)
         if marker:
-            paragraph = document.add_paragraph(style=bullet)
+            paragraph = w.para(style="List Bullet")
             runs.append(paragraph.add_run(line[marker.end() :].strip()))
         else:
-            paragraph = document.add_paragraph(style=normal)
+            paragraph = w.para()
             runs.append(paragraph.add_run(line.strip()))
     return runs
 
@@ -161,32 +177,32 @@ def _table(document: Any, rows: list[tuple[str, ...]], widths: tuple[int, ...] =
     return table
 
 
-def _appendix(document: Any, content: ExportContent, normal: Any, bullet: Any) -> None:
+def _appendix(w: _Writer, content: ExportContent) -> None:
+    document = w.document
     document.add_page_break()
-    document.add_heading(APPENDIX_TITLE.sv, level=1)
-    document.add_paragraph(
+    w.para(APPENDIX_TITLE.sv, "Heading 1")
+    w.para(
         f"Kontroll av ansökan i revision {content.revision}. Nivåskalan är Saknas, Nämns, "
         "Konkret och Integrerad; checklistan följer bedömarnas frågor.",
-        style=normal,
     )
     if content.appendix_note:
-        document.add_paragraph(content.appendix_note, style=normal)
+        w.para(content.appendix_note)
     for principle in content.appendix or []:
-        document.add_heading(principle.name, level=2)
+        w.para(principle.name, "Heading 2")
         level = principle.level + (" (bedömd av stödteamet)" if principle.judged_by_team else "")
-        document.add_paragraph(f"Nivå: {level}", style=normal)
+        w.para(f"Nivå: {level}")
         if principle.checklist:
             rows = [("Fråga", "Status")]
             for question, met, decided in principle.checklist:
                 status = "Uppfyllt" if met else "Inte uppfyllt"
                 rows.append((question, status + (" (stödteamets beslut)" if decided else "")))
             _table(document, rows)
-        document.add_heading("Iakttagelser", level=3)
+        w.para("Iakttagelser", "Heading 3")
         if principle.findings:
             for finding in principle.findings:
-                document.add_paragraph(finding, style=bullet)
+                w.para(finding, "List Bullet")
         else:
-            document.add_paragraph("Inga iakttagelser.", style=normal)
+            w.para("Inga iakttagelser.")
 
 
 def _scrub(value: Any) -> Any:
@@ -207,8 +223,7 @@ def render(content: ExportContent) -> bytes:
     content = _scrub(content)
     with template_path().open("rb") as handle:
         document = Document(handle)
-    styles = document.styles
-    normal, bullet = styles["Normal"], styles["List Bullet"]
+    w = _Writer(document)
 
     core = document.core_properties
     core.title = content.title
@@ -226,30 +241,28 @@ def render(content: ExportContent) -> bytes:
     header = document.sections[0].header.paragraphs[0]
     header.text = content.title
 
-    document.add_paragraph(content.title, style="Title")
-    document.add_paragraph(f"Ansökan om ESF-stöd · {content.template_name}", style="Subtitle")
+    w.para(content.title, "Title")
+    w.para(f"Ansökan om ESF-stöd · {content.template_name}", "Subtitle")
     if content.owner:
-        document.add_paragraph(f"Projektägare: {content.owner}", style=normal)
+        w.para(f"Projektägare: {content.owner}")
     if content.period:
-        document.add_paragraph(f"Projektperiod: {content.period}", style=normal)
-    document.add_paragraph(
-        f"Revision {content.revision} · {content.date.isoformat()}", style=normal
-    )
-    document.add_paragraph("Projektuppgifter", style="Subtitle")
+        w.para(f"Projektperiod: {content.period}")
+    w.para(f"Revision {content.revision} · {content.date.isoformat()}")
+    w.para("Projektuppgifter", "Subtitle")
     _table(document, [(label, value) for label, value in content.metadata])
     document.add_page_break()
 
-    document.add_paragraph("Innehåll", style="TOC Heading")
-    _toc(document, content)
+    w.para("Innehåll", "TOC Heading")
+    _toc(w, content)
     document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
 
     by_section: dict[str, list[ExportComment]] = {}
     for comment in content.comments:
         by_section.setdefault(comment.section_key, []).append(comment)
     for number, section in enumerate(content.sections, start=1):
-        heading = document.add_heading(section.title, level=section.level)
+        heading = w.para(section.title, f"Heading {section.level}")
         _bookmark(heading, f"{BOOKMARK_PREFIX}{section.key}"[:40], number)
-        runs = _body(document, section.text, normal, bullet)
+        runs = _body(w, section.text)
         for comment in by_section.get(section.key, []):
             text = ("[Internt] " if comment.internal else "") + comment.body
             anchored = document.add_comment(
@@ -262,7 +275,7 @@ def render(content: ExportContent) -> bytes:
                 anchored.add_paragraph(f"Citat: ”{comment.quote}”")
 
     if content.appendix is not None:
-        _appendix(document, content, normal, bullet)
+        _appendix(w, content)
 
     buffer = io.BytesIO()
     document.save(buffer)

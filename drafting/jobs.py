@@ -278,7 +278,6 @@ def export_job(
         appendix=bool(params.get("appendix")),
         comments=bool(params.get("comments")),
     )
-    report(80, "storing")
     stored = store_file(
         session,
         name=exported.name,
