@@ -59,7 +59,7 @@ translations: install-dev
 	$(BIN)/pybabel compile -d web/translations -l en --statistics
 
 worker: install
-	$(BIN)/rq worker --url "$$REDIS_URL" framsyn
+	$(BIN)/rq worker --url "$$REDIS_URL" --worker-class web.worker.FramsynWorker framsyn
 
 clean:
 	rm -rf $(VENV) instance/framsyn.db* .pytest_cache .ruff_cache
