@@ -62,7 +62,9 @@ def test_team_override_needs_a_reason_and_is_logged_latest_wins(session, people,
     assert not row.met and row.confirmed and row.decision.user == people["admin"]
     assert len(review.checklist_history(session, draft)) == 2
     logged = session.scalars(
-        select(ActivityLog).where(ActivityLog.action == "draft.checklist_override")
+        select(ActivityLog).where(
+            ActivityLog.action == "draft.checklist_override", ActivityLog.idea_id == draft.idea_id
+        )
     ).all()
     assert [(e.user_id, e.details["met"]) for e in logged] == [
         (people["support"].id, True),
@@ -73,7 +75,7 @@ def test_team_override_needs_a_reason_and_is_logged_latest_wins(session, people,
         review.set_checklist_override(
             session, people["support"], draft, "tillganglighet", "nope", True, "x"
         )
-    assert session.scalars(select(ChecklistOverride)).all()
+    assert session.scalars(select(ChecklistOverride).filter_by(draft_id=draft.id)).all()
 
 
 def test_level_override_and_handing_it_back(session, people, draft):
