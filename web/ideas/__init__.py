@@ -17,6 +17,11 @@ def days_in_stage(idea: ProjectIdea, now: dt.datetime | None = None) -> int:
     return max(0, ((now or utcnow()) - idea.stage_changed_at).days)
 
 
+def names(items) -> str:
+    """The names of kommuner or organisations, comma-separated ("–" for none)."""
+    return ", ".join(item.name for item in items) or "–"
+
+
 def _signed_in(user) -> bool:
     return bool(user.is_authenticated)
 
@@ -31,7 +36,7 @@ def init_app(app: Flask) -> None:
     from web.main import add_nav
 
     app.register_blueprint(bp)
-    app.jinja_env.filters["days_in_stage"] = days_in_stage
+    app.jinja_env.filters.update(days_in_stage=days_in_stage, names=names)
     app.jinja_env.globals["STAGES"] = BOARD_ORDER
     add_nav("ideas.index", _list_label, _signed_in)
     add_nav("ideas.new", lambda: _l("Ny idé"), _signed_in)
