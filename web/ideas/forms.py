@@ -31,7 +31,7 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from pipeline.models import Visibility
 from pipeline.services import TEXT_MAX, TITLE_MAX, IdeaData
@@ -70,12 +70,16 @@ def _strip(value: str | None) -> str | None:
 
 
 class WholeNumberField(Field):
-    """A whole number typed the way people write amounts: "1 250 000", "1250000 kr"."""
+    """A whole number typed the way people write amounts: "1 250 000", "1250000 kr".
 
-    widget = NumberInput(min=0, step=1)
+    A text input (with a numeric keyboard on phones): a number input would refuse the spaces
+    Swedish uses to group digits.
+    """
+
+    widget = TextInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("render_kw", {"inputmode": "numeric"})
+        kwargs.setdefault("render_kw", {"inputmode": "numeric", "class": "number"})
         super().__init__(label, validators, **kwargs)
 
     def _value(self) -> str:
