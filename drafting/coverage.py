@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, String, func, literal, select, true
+from sqlalchemy import ColumnElement, Integer, String, func, literal, select, true, union_all
 from sqlalchemy.orm import Session
 
 from drafting.judge import CHAIN
@@ -131,7 +131,9 @@ def _levels(latest):
         )
         .select_from(latest)
         .join(CheckRun, CheckRun.id == latest.c.run_id)
-        .subquery("levels")
+        .cte("levels")
+        # Work out each draft's levels once, not once per counted condition.
+        .prefix_with("MATERIALIZED")
     )
 
 
@@ -173,11 +175,6 @@ def coverage(
     counts = _level_counts(levels)
 
     overall = CoverageGroup("", "")
-    row = session.execute(select(func.count().label("drafts"), *counts)).one()
-    overall.drafts = row.drafts
-    _fill_row(overall, row)
-    _absent_when_missing(overall)
-
     kommuner = {
         mid: CoverageGroup(code, name)
         for mid, code, name in session.execute(
@@ -186,15 +183,6 @@ def coverage(
             )
         )
     }
-    for row in session.execute(
-        select(idea_municipality.c.municipality_id.label("key"), func.count().label("n"), *counts)
-        .join(levels, levels.c.idea_id == idea_municipality.c.idea_id)
-        .group_by(idea_municipality.c.municipality_id)
-    ):
-        if row.key in kommuner:
-            kommuner[row.key].drafts = row.n
-            _fill_row(kommuner[row.key], row)
-
     calls: dict[int | None, CoverageGroup] = {
         cid: CoverageGroup(code, name)
         for cid, code, name in session.execute(
@@ -203,17 +191,27 @@ def coverage(
         if filters.call_id is None or cid == filters.call_id
     }
     calls[None] = CoverageGroup("", "")
-    for row in session.execute(
-        select(levels.c.call_id.label("key"), func.count().label("n"), *counts).group_by(
-            levels.c.call_id
-        )
-    ):
-        if row.key in calls:
-            calls[row.key].drafts = row.n
-            _fill_row(calls[row.key], row)
+
+    # One statement for the three groupings, so each draft's levels are worked out once.
+    n = func.count().label("n")
+    every = select(literal("all").label("kind"), literal(None, Integer).label("key"), n, *counts)
+    per_kommun = (
+        select(literal("kommun"), idea_municipality.c.municipality_id, func.count(), *counts)
+        .join(levels, levels.c.idea_id == idea_municipality.c.idea_id)
+        .group_by(idea_municipality.c.municipality_id)
+    )
+    per_call = select(literal("call"), levels.c.call_id, func.count(), *counts).group_by(
+        levels.c.call_id
+    )
+    targets = {"all": {None: overall}, "kommun": kommuner, "call": calls}
+    for row in session.execute(union_all(every.select_from(levels), per_kommun, per_call)):
+        group = targets[row.kind].get(row.key)
+        if group is not None:
+            group.drafts = row.n
+            _fill_row(group, row)
     if not calls[None].drafts:
         del calls[None]
-    for group in (*kommuner.values(), *calls.values()):
+    for group in (overall, *kommuner.values(), *calls.values()):
         _absent_when_missing(group)
 
     return Coverage(
