@@ -3,6 +3,7 @@ that roll back after each test, and a Flask app on a fresh copy of a migrated SQ
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import uuid
@@ -16,6 +17,11 @@ from sqlalchemy.orm import Session
 
 from pipeline.db import make_engine, normalise_url
 from pipeline.migrate import upgrade
+from web.db import MODEL_MODULES
+
+# Every layer's models share one metadata; import them all so schema checks see every table.
+for _module in MODEL_MODULES:
+    importlib.import_module(_module)
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 

@@ -8,6 +8,7 @@ import itertools
 import pytest
 from sqlalchemy import select
 
+from pipeline import stages
 from pipeline.errors import GuardFailed, IllegalTransition, NotAllowed
 from pipeline.models import ActivityLog, Role, StageChange
 from pipeline.services import advance_stage, allowed_moves
@@ -29,6 +30,12 @@ from tests.factories import make_idea, make_org, make_user
 def db_url(sqlite_url: str) -> str:
     """The matrix is about the table, not the database: SQLite only."""
     return sqlite_url
+
+
+@pytest.fixture(autouse=True)
+def only_the_tables_guards(monkeypatch):
+    """The matrix is about the table; other layers test the guards they attach to it."""
+    monkeypatch.setattr(stages, "_EXTRA_GUARDS", {})
 
 
 @pytest.fixture
@@ -223,7 +230,4 @@ def test_adding_a_guard_is_one_decorator(session, people):
         idea.summary = "Kort sammanfattning"
         advance_stage(session, people[Role.SUPPORT], idea, Stage.PRESTUDY)
     finally:
-        from pipeline import stages
-
         GUARDS.pop("test_only_needs_summary")
-        stages._EXTRA_GUARDS[(Stage.IDEA, Stage.PRESTUDY)].remove("test_only_needs_summary")
