@@ -38,6 +38,11 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": env.get("FRAMSYN_TIMEZONE", "Europe/Stockholm"),
         "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,
+        "JOB_QUEUE": env.get("FRAMSYN_JOB_QUEUE", "framsyn"),
+        "JOB_TIMEOUT_SECONDS": int(env.get("FRAMSYN_JOB_TIMEOUT_SECONDS", "600")),
+        "JOB_HEARTBEAT_SECONDS": float(env.get("FRAMSYN_JOB_HEARTBEAT_SECONDS", "10")),
+        "JOB_STALE_SECONDS": float(env.get("FRAMSYN_JOB_STALE_SECONDS", "60")),
+        "FILE_RETENTION_DAYS": float(env.get("FRAMSYN_FILE_RETENTION_DAYS", "7")),
         "DEBUG": env.get("FLASK_DEBUG", "0") == "1",
         "TESTING": False,
     }

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from drafting.review import levels_for_ideas
 from pipeline.errors import NotAllowed, NotFound, PipelineError
 from pipeline.i18n import Text
 from pipeline.queries import (
@@ -49,6 +50,7 @@ def board():
         "board/board.html",
         columns=columns,
         moves=moves,
+        levels=levels_for_ideas(session, moves),
         filters=filters,
         args=filter_args(filters),
         column_args={k: v for k, v in filter_args(filters).items() if k != "skede"},
