@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from pipeline import migrate
 from pipeline.demo import DEMO_PASSWORD, demo_logins, load_demo_data
 from pipeline.region import load_region, sync_municipalities
-from web import db
+from web import cli_ops, db
 from web.auth.passwords import hash_password
 
 db_cli = AppGroup("db", help="Database schema: upgrade, downgrade, revision.")
@@ -85,3 +85,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_data)
     app.cli.add_command(sync_region)
+    cli_ops.init_app(app)
