@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from pipeline.db import make_engine, normalise_url
+from pipeline.db import Base, make_engine, normalise_url
 from pipeline.migrate import upgrade
 from web.db import MODEL_MODULES
 
@@ -80,9 +80,33 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
+    """An engine on the test database; on the shared PostgreSQL schema, whatever a test
+    committed is deleted afterwards so that the next test starts from the migrated state."""
     eng = make_engine(db_url)
-    yield eng
-    eng.dispose()
+    try:
+        yield eng
+    finally:
+        if eng.dialect.name == "postgresql":
+            _delete_committed_rows(eng)
+        eng.dispose()
+
+
+def _delete_committed_rows(eng: Engine) -> None:
+    """Empty every table except the kommuner the migrations load."""
+    from pipeline.models import Municipality
+
+    with eng.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name == Municipality.__tablename__:
+                conn.execute(table.delete().where(table.c.code.not_in(_region_codes())))
+            else:
+                conn.execute(table.delete())
+
+
+def _region_codes() -> list[str]:
+    from pipeline.region import load_region
+
+    return [code for code, _name in load_region().municipalities]
 
 
 @pytest.fixture

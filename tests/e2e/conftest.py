@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 from werkzeug.serving import make_server
 
 from pipeline import accounts
 from pipeline.models import Organisation, OrgType, Role, User
 from tests.conftest import REQUIRE_SERVICES
+from web import db
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -140,8 +142,13 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    """A fresh browser context (no cookies) and page per test."""
+def page(browser, live_server):
+    """A fresh browser context (no cookies) and page per test, every account back on the
+    default language (a test that switches language must not leak it into the next)."""
+    with live_server.app.app_context():
+        session = db.session()
+        session.execute(update(User).values(locale=None))
+        session.commit()
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     tab.set_default_timeout(10_000)
