@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 
+import drafting.erasure  # noqa: F401  (removing a person also deletes their stored files)
 import drafting.guards  # noqa: F401  (attaches the drafting gate to the stage moves)
 from web import auth, cli, db, errors, i18n, security
 from web.config import load_config, validate

@@ -10,6 +10,7 @@ from drafting.jobs_models import FilePurpose, JobKind, JobStatus
 from drafting.models import LevelOverride, RevisionSource
 from drafting.review import add_section_comment, checklists, set_checklist_override
 from drafting.revisions import get_or_create_draft, latest_revision, save_section
+from pipeline.accounts import invite_user
 from pipeline.db import make_engine, make_session_factory
 from pipeline.demo import load_demo_data
 from pipeline.models import OutboxMessage, ProjectIdea, Role, User, Visibility, utcnow
@@ -46,16 +47,15 @@ def fill_history(url: str, *, drafts: bool = True) -> dict[str, int]:
             )
             .order_by(ProjectIdea.id)
         ).first()
-        person = User(
+        person = invite_user(
+            session,
+            admin,
             name=SECRET_NAME,
             email=SECRET_EMAIL,
             role=Role.ACTOR,
             organisation_id=idea.lead_organisation_id,
-            password_hash=fake_hash("x"),
-            invited_by_id=admin.id,
         )
-        session.add(person)
-        session.flush()
+        person.password_hash = fake_hash("x")
         idea.contact_name = SECRET_NAME
         idea.contact_email = SECRET_EMAIL.upper()
         idea.contact_phone = SECRET_PHONE
