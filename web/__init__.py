@@ -42,8 +42,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
 
-    from web import admin, board, drafts, ideas, jobs, main, reports
+    from web import account_data, admin, audit, board, drafts, ideas, jobs, main, reports
 
-    for part in (main, ideas, board, drafts, admin, jobs, reports):
+    for part in (main, ideas, board, drafts, admin, jobs, reports, audit, account_data):
         part.init_app(app)
     return app

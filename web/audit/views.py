@@ -1,0 +1,189 @@
+"""The audit page and its CSV download; filters live in the URL so a view can be shared."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Mapping
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from pipeline import accounts, audit
+from pipeline.services import log_activity
+from web import db
+from web.extensions import login_manager
+
+bp = Blueprint("audit", __name__, url_prefix="/admin")
+
+ACTION_LABELS = {
+    "auth.login": _l("Inloggning"),
+    "auth.reset_requested": _l("Begärde nytt lösenord"),
+    "idea.create": _l("Skapade en idé"),
+    "idea.update": _l("Ändrade en idé"),
+    "idea.stage": _l("Flyttade en idé till ett annat skede"),
+    "comment.create": _l("Kommenterade en idé"),
+    "user.invite": _l("Bjöd in en person"),
+    "user.reinvite": _l("Skickade en ny inbjudan"),
+    "user.update": _l("Ändrade en användare (namn, roll, organisation eller status)"),
+    "user.password": _l("Bytte lösenord"),
+    "person.export": _l("Hämtade en persons uppgifter"),
+    "person.remove": _l("Tog bort en person"),
+    "file.download": _l("Laddade ner en fil"),
+    "job.export": _l("Startade en export till Word"),
+    "job.import": _l("Startade en import från Word"),
+    "audit.export": _l("Laddade ner händelseloggen"),
+    "draft.create": _l("Påbörjade en ansökan"),
+    "draft.save": _l("Sparade ett avsnitt"),
+    "organisation.create": _l("Registrerade en organisation"),
+    "organisation.update": _l("Ändrade en organisation"),
+    "call.create": _l("Registrerade en utlysning"),
+    "call.update": _l("Ändrade en utlysning"),
+}
+# The filter's groups ("idea." matches every idea action).
+ACTION_GROUPS = {
+    "auth.": _l("Alla inloggningshändelser"),
+    "idea.": _l("Alla idéhändelser"),
+    "user.": _l("Alla användarhändelser"),
+    "person.": _l("Alla personuppgiftshändelser"),
+    "draft.": _l("Alla ansökningshändelser"),
+}
+CSV_LIMIT = 100_000
+
+
+@bp.before_request
+def _admins_only():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not audit.may_read_audit(current_user):
+        abort(403)
+    return None
+
+
+@bp.context_processor
+def _helpers() -> dict[str, object]:
+    return {"accounts": accounts, "action_label": action_label, "describe": describe}
+
+
+def action_label(action: str) -> str:
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+def describe(details: object, limit: int = 300) -> str:
+    """The details of an entry as short plain text (escaped by the template)."""
+    if not details:
+        return ""
+    if isinstance(details, dict):
+        parts = [
+            f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in details.items()
+        ]
+        text = "; ".join(parts)
+    else:
+        text = json.dumps(details, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _as_id(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) <= 9 else None
+
+
+def _as_date(raw: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((raw or "").strip()[:10])
+    except ValueError:
+        return None
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Stockholm"))
+    return dt.datetime.combine(day, dt.time(), zone).astimezone(dt.UTC)
+
+
+def parse(args: Mapping[str, str]) -> tuple[audit.AuditFilters, dict[str, str]]:
+    """Filters from the URL, leniently (a malformed value means no filter), and the clean args."""
+    user_id = _as_id(args.get("person"))
+    idea_id = _as_id(args.get("ide"))
+    action = (args.get("handelse") or "").strip()[:60] or None
+    since, until = _as_date(args.get("fran")), _as_date(args.get("till"))
+    filters = audit.AuditFilters(
+        user_id=user_id,
+        action=action,
+        idea_id=idea_id,
+        since=_start_of(since) if since else None,
+        until=_start_of(until + dt.timedelta(days=1)) if until else None,
+    )
+    clean = {
+        "person": str(user_id) if user_id is not None else "",
+        "ide": str(idea_id) if idea_id is not None else "",
+        "handelse": action or "",
+        "fran": since.isoformat() if since else "",
+        "till": until.isoformat() if until else "",
+    }
+    return filters, {k: v for k, v in clean.items() if v}
+
+
+def _page_number() -> int:
+    raw = (request.args.get("sida") or "").strip()
+    return int(raw) if raw.isdigit() and 0 < len(raw) <= 6 else 1
+
+
+@bp.get("/logg")
+def log():
+    """Who did what and when, filtered by person, action, idea and period."""
+    session = db.session()
+    filters, args = parse(request.args)
+    page = audit.search(session, current_user, filters, page=_page_number())
+    return render_template(
+        "audit/log.html",
+        page=page,
+        args=args,
+        people=audit.people(session, current_user),
+        actions=audit.actions(session, current_user),
+        groups=ACTION_GROUPS,
+        titles=audit.idea_titles(session, page.entries),
+        csv_url=url_for("audit.download", **args),
+    )
+
+
+@bp.get("/logg.csv")
+def download():
+    """The filtered log as CSV (cells that a spreadsheet would run as formulas are quoted)."""
+    session = db.session()
+    filters, args = parse(request.args)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(["id", "time_utc", "user_id", "user", "action", "entity", "idea_id", "details"])
+    for entry in audit.iter_entries(session, current_user, filters, limit=CSV_LIMIT):
+        writer.writerow(
+            _safe(v)
+            for v in (
+                entry.id,
+                entry.created_at.isoformat(),
+                entry.user_id or "",
+                entry.user.name if entry.user else "",
+                entry.action,
+                f"{entry.entity_type} {entry.entity_id or ''}".strip(),
+                entry.idea_id or "",
+                json.dumps(entry.details, ensure_ascii=False) if entry.details else "",
+            )
+        )
+    log_activity(session, current_user, "audit.export", current_user, filters=args)
+    session.commit()
+    response = Response(out.getvalue(), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = "attachment; filename=framsyn-handelselogg.csv"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _safe(value: object) -> object:
+    """Quote text a spreadsheet would take for a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
