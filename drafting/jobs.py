@@ -25,6 +25,7 @@ from drafting.jobs_models import FilePurpose, Job, JobKind, JobStatus, StoredFil
 from pipeline.errors import InvalidData, NotAllowed, PipelineError
 from pipeline.i18n import Text
 from pipeline.models import ProjectIdea, User, utcnow
+from pipeline.services import log_activity
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,8 @@ def create_job(
     )
     session.add(job)
     session.flush()
+    entry = log_activity(session, user, f"job.{kind.value}", job, **(params or {}))
+    entry.idea_id = idea_id
     return job
 
 

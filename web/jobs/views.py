@@ -27,6 +27,7 @@ from drafting.revisions import can_edit_draft, get_draft, template_for
 from drafting.templates import DEFAULT_TEMPLATE, load_template
 from pipeline.models import Call
 from pipeline.queries import get_idea, require_team
+from pipeline.services import log_activity
 from web import db, queue
 from web.i18n import locale, text
 from web.jobs.forms import ExportForm, ImportForm
@@ -233,7 +234,11 @@ def download(job_id: int):
     job = _job(job_id)
     if job.status != JobStatus.DONE or job.result_file_id is None:
         abort(404)
-    stored = files.file_for_download(db.session(), current_user, job.result_file_id)
+    session = db.session()
+    stored = files.file_for_download(session, current_user, job.result_file_id)
+    entry = log_activity(session, current_user, "file.download", stored, name=stored.name)
+    entry.idea_id = stored.idea_id
+    session.commit()
     response = send_file(
         io.BytesIO(stored.data),
         mimetype=stored.content_type,
