@@ -1,9 +1,8 @@
 """Principle coverage across the portfolio, from each draft's latest check run.
 
-Levels and findings live in the check run's JSON. Levels are read with the JSON path operators
-and counted with conditional aggregation per group; findings are unpacked with the dialect's
-JSON table functions (SQLite json_each, PostgreSQL json_array_elements) and counted with
-GROUP BY, so Python only sees the aggregated rows.
+Levels live in the check run's JSON and are read with the JSON path operators and counted with
+conditional aggregation per group; findings are rows of check_finding, counted with GROUP BY,
+so Python only sees the aggregated rows.
 The support team's judgement of a level (the latest LevelOverride) wins over the checker's.
 """
 
@@ -11,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Integer, String, func, literal, select, true, union_all
+from sqlalchemy import ColumnElement, Integer, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from drafting.judge import CHAIN
-from drafting.models import CheckRun, Draft, LevelOverride
+from drafting.models import CheckFinding, CheckRun, Draft, LevelOverride
 from drafting.review import LEVELS, MANDATORY_PRINCIPLES, PRINCIPLE_LABELS, principle_label
 from drafting.rules import load_common
 from pipeline.i18n import Text
@@ -220,7 +219,7 @@ def coverage(
         principles=list(overall.principles.values()),
         municipalities=list(kommuner.values()),
         calls=list(calls.values()),
-        findings=cached_common_findings(session, filters, findings_limit),
+        findings=common_findings(session, filters, findings_limit),
     )
 
 
@@ -237,75 +236,26 @@ def _unchecked(session: Session, filters: IdeaFilters) -> int:
     )
 
 
-def _finding_fields(session: Session):
-    """The findings of a check run as rows, and how to read a field of one."""
-    if _dialect(session) == "sqlite":
-        items = func.json_each(CheckRun.result, "$.findings").table_valued("value")
-
-        def get(name: str) -> ColumnElement:
-            return func.json_extract(items.c.value, f"$.{name}", type_=String)
-
-    else:
-        items = func.json_array_elements(CheckRun.result["findings"]).table_valued("value")
-
-        def get(name: str) -> ColumnElement:
-            return items.c.value.op("->>")(literal(name, String)).cast(String)
-
-    return items, get
-
-
-# Unpacking every latest result's findings means parsing each run's whole JSON document, the
-# costliest step of the report. Check runs are only ever added, so the answer is kept per
-# database and filters until a fingerprint of the runs and the ideas (count, newest id and time)
-# changes; the fingerprint costs a few index lookups.
-_FINDINGS_CACHE: dict[tuple, list[CommonFinding]] = {}
-_FINDINGS_CACHE_SIZE = 64
-
-
-def _fingerprint(session: Session) -> tuple:
-    runs = session.execute(
-        select(func.count(CheckRun.id), func.max(CheckRun.id), func.max(CheckRun.created_at))
-    ).one()
-    ideas = session.execute(
-        select(func.count(ProjectIdea.id), func.max(ProjectIdea.updated_at))
-    ).one()
-    return (str(session.get_bind().engine.url), tuple(runs), tuple(ideas))
-
-
-def cached_common_findings(
+def common_findings(
     session: Session, filters: IdeaFilters, limit: int = FINDINGS_LIMIT
 ) -> list[CommonFinding]:
-    """common_findings for the filters, reused while the runs and the ideas are unchanged."""
-    key = (_fingerprint(session), filters, limit)
-    found = _FINDINGS_CACHE.get(key)
-    if found is None:
-        found = common_findings(session, _latest_runs(filters), limit)
-        if len(_FINDINGS_CACHE) >= _FINDINGS_CACHE_SIZE:
-            _FINDINGS_CACHE.pop(next(iter(_FINDINGS_CACHE)))
-        _FINDINGS_CACHE[key] = found
-    return found
-
-
-def common_findings(session: Session, latest, limit: int = FINDINGS_LIMIT) -> list[CommonFinding]:
     """The findings that most drafts' latest checks share: what applicants miss most."""
-    items, get = _finding_fields(session)
-    rule, principle = get("rule_id").label("rule"), get("principle").label("principle")
+    latest = _latest_runs(filters)
     drafts = func.count(func.distinct(latest.c.draft_id)).label("drafts")
     query = (
         select(
-            rule,
-            principle,
+            CheckFinding.rule_id,
+            CheckFinding.principle,
             drafts,
             func.count().label("occurrences"),
-            func.min(get("message_sv")),
-            func.min(get("message_en")),
+            func.min(CheckFinding.message_sv),
+            func.min(CheckFinding.message_en),
         )
         .select_from(latest)
-        .join(CheckRun, CheckRun.id == latest.c.run_id)
-        .join(items, true())
-        .where(get("severity").in_(MISSING_SEVERITIES))
-        .group_by(rule, principle)
-        .order_by(drafts.desc(), rule)
+        .join(CheckFinding, CheckFinding.check_run_id == latest.c.run_id)
+        .where(CheckFinding.severity.in_(MISSING_SEVERITIES))
+        .group_by(CheckFinding.rule_id, CheckFinding.principle)
+        .order_by(drafts.desc(), CheckFinding.rule_id)
         .limit(limit)
     )
     return [

@@ -29,7 +29,7 @@ from drafting.revisions import get_draft, section_texts
 from drafting.templates import DEFAULT_TEMPLATE, Template, load_template
 from pipeline.errors import InvalidData
 from pipeline.i18n import Text
-from pipeline.models import ProjectIdea, User, utcnow
+from pipeline.models import ProjectIdea, User
 from pipeline.queries import get_idea
 
 
@@ -102,14 +102,7 @@ def _check_run_for(session: Session, draft: Draft, revision: int) -> CheckRun:
     from drafting.checker import check_sections
 
     result = check_sections(section_texts(session, draft, revision), draft.template_key)
-    return CheckRun(
-        draft_id=draft.id,
-        revision_number=revision,
-        template_key=draft.template_key,
-        levels=result.summary(),
-        result=result.to_dict(),
-        created_at=utcnow(),
-    )
+    return CheckRun.from_result(draft.id, revision, draft.template_key, result.to_dict())
 
 
 def _text_of(value: Any) -> str:

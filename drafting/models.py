@@ -101,6 +101,60 @@ class CheckRun(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     draft: Mapped[Draft] = relationship()
+    finding_rows: Mapped[list[CheckFinding]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @classmethod
+    def from_result(
+        cls, draft_id: int, revision_number: int, template_key: str, result: dict[str, Any]
+    ) -> CheckRun:
+        """A run holding `result` (a CheckResult.to_dict()), its levels and its finding rows."""
+        return cls(
+            draft_id=draft_id,
+            revision_number=revision_number,
+            template_key=template_key,
+            levels=dict(result.get("levels", {})),
+            result=result,
+            created_at=utcnow(),
+            finding_rows=[CheckFinding.from_dict(f) for f in result.get("findings", [])],
+        )
+
+
+class CheckFinding(Base):
+    """One finding of a check run as a row, so the portfolio can count findings in SQL.
+
+    The run's JSON result stays the full record; these rows copy the fields reports group by.
+    """
+
+    __tablename__ = "check_finding"
+    __table_args__ = (Index("ix_check_finding_run", "check_run_id", "severity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_run_id: Mapped[int] = mapped_column(ForeignKey("check_run.id", ondelete="CASCADE"))
+    rule_id: Mapped[str] = mapped_column(String(120))
+    principle: Mapped[str | None] = mapped_column(String(40))
+    severity: Mapped[str] = mapped_column(String(10))
+    section: Mapped[str | None] = mapped_column(String(60))
+    message_sv: Mapped[str] = mapped_column(Text, default="")
+    message_en: Mapped[str] = mapped_column(Text, default="")
+
+    @classmethod
+    def from_dict(cls, finding: dict[str, Any]) -> CheckFinding:
+        """A row from one entry of a result's "findings" list."""
+        return cls(**finding_values(finding))
+
+
+def finding_values(finding: dict[str, Any]) -> dict[str, Any]:
+    """The columns of a finding row, from one entry of a result's "findings" list."""
+    return {
+        "rule_id": str(finding.get("rule_id", ""))[:120],
+        "principle": finding.get("principle"),
+        "severity": str(finding.get("severity", "info"))[:10],
+        "section": (finding.get("section") or None) and str(finding["section"])[:60],
+        "message_sv": finding.get("message_sv") or "",
+        "message_en": finding.get("message_en") or "",
+    }
 
 
 class ChecklistOverride(Base):

@@ -423,14 +423,7 @@ def diff_revisions(session: Session, actor: User, draft: Draft, old: int, new: i
 def run_check(session: Session, draft: Draft) -> CheckRun:
     """Check the draft as it is now and store the result against its revision number."""
     result = check_sections(section_texts(session, draft), draft.template_key)
-    run = CheckRun(
-        draft=draft,
-        revision_number=draft.revision_count,
-        template_key=draft.template_key,
-        levels=result.summary(),
-        result=result.to_dict(),
-        created_at=utcnow(),
-    )
+    run = CheckRun.from_result(draft.id, draft.revision_count, draft.template_key, result.to_dict())
     session.add(run)
     session.flush()
     return run

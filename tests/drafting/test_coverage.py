@@ -30,14 +30,10 @@ def _finding(rule_id: str, severity: str = "warning") -> dict:
 
 
 def _run(session, draft: Draft, number: int, levels: dict, findings: list[dict]) -> CheckRun:
-    run = CheckRun(
-        draft_id=draft.id,
-        revision_number=number,
-        template_key="esf_plus",
-        levels=levels,
-        result={"levels": levels, "findings": findings},
-        created_at=at("2026-05-01"),
+    run = CheckRun.from_result(
+        draft.id, number, "esf_plus", {"levels": levels, "findings": findings}
     )
+    run.created_at = at("2026-05-01")
     session.add(run)
     session.flush()
     return run

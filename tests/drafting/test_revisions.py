@@ -84,7 +84,9 @@ def test_every_save_is_a_numbered_revision_with_author_and_check(session, people
     )
     assert third.base_revision_id == first.id and first.created_at is not None
     assert draft.revision_count == 3
-    runs = session.scalars(select(CheckRun).where(CheckRun.draft_id == draft.id)).all()
+    runs = session.scalars(
+        select(CheckRun).where(CheckRun.draft_id == draft.id).order_by(CheckRun.id)
+    ).all()
     assert [r.revision_number for r in runs] == [1, 2, 3]
     assert set(runs[-1].levels) >= {"jamstalldhet", "tillganglighet", "likabehandling"}
     logged = session.scalars(select(ActivityLog.action).where(ActivityLog.idea_id == draft.idea_id))
