@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -34,6 +36,7 @@ from web.drafts.forms import ChecklistForm, CommentForm, LevelForm, SectionForm
 from web.i18n import locale
 
 bp = Blueprint("drafts", __name__, url_prefix="/ideer/<int:idea_id>/ansokan")
+_PRINCIPLE_KEY = re.compile(r"[a-z_]{1,40}")
 
 # A pasted text can be long (and is kept when refused); allow large section forms.
 SECTION_FORM_BYTES = 4 * 1024 * 1024
@@ -303,6 +306,12 @@ def resolve(idea_id: int, comment_id: int):
     )
 
 
+def _principle_anchor(form: ChecklistForm | LevelForm) -> str:
+    """The overview's anchor for the posted principle; none for a value that is not a key."""
+    principle = form.principle.data or ""
+    return f"#princip-{principle}" if _PRINCIPLE_KEY.fullmatch(principle) else ""
+
+
 @bp.post("/checklista")
 @login_required
 def checklist_decision(idea_id: int):
@@ -331,8 +340,7 @@ def checklist_decision(idea_id: int):
         else:
             session.commit()
             flash(_("Bedömningen är sparad."), "success")
-    principle = form.principle.data or ""
-    return redirect(url_for("drafts.overview", idea_id=idea_id) + f"#princip-{principle}")
+    return redirect(url_for("drafts.overview", idea_id=idea_id) + _principle_anchor(form))
 
 
 @bp.post("/niva")
@@ -362,8 +370,7 @@ def level_decision(idea_id: int):
         else:
             session.commit()
             flash(_("Bedömningen av nivån är sparad."), "success")
-    principle = form.principle.data or ""
-    return redirect(url_for("drafts.overview", idea_id=idea_id) + f"#princip-{principle}")
+    return redirect(url_for("drafts.overview", idea_id=idea_id) + _principle_anchor(form))
 
 
 @bp.post("/godkann")
