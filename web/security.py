@@ -1,8 +1,14 @@
-"""Security headers on every response."""
+"""Security headers on every response, and request values without NUL characters."""
 
 from __future__ import annotations
 
 from flask import Flask, Response
+from flask.wrappers import Request
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+from werkzeug.routing import IntegerConverter
+from werkzeug.utils import cached_property
+
+INT_MAX = 2**31 - 1  # the database's integer ids
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -11,8 +17,45 @@ CSP = (
 )
 
 
+def _without_nul(values: MultiDict) -> ImmutableMultiDict:
+    return ImmutableMultiDict(
+        (key.replace("\x00", ""), value.replace("\x00", ""))
+        for key, value in values.items(multi=True)
+    )
+
+
+class CleanRequest(Request):
+    """A request whose query, form values and upload names carry no NUL characters.
+
+    No text in Framsyn has a use for them and PostgreSQL refuses them in text columns, so
+    they are dropped where they enter, once, instead of failing deep in a query.
+    """
+
+    @cached_property
+    def args(self) -> ImmutableMultiDict:  # type: ignore[override]
+        return _without_nul(super().args)
+
+    def _load_form_data(self) -> None:
+        if "form" in self.__dict__:
+            return
+        super()._load_form_data()
+        self.__dict__["form"] = _without_nul(self.__dict__["form"])
+        for upload in self.__dict__["files"].values():
+            if upload.filename:
+                upload.filename = upload.filename.replace("\x00", "")
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in URLs, up to the largest id a database integer holds (larger is a 404)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=INT_MAX, signed=False) -> None:  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def init_app(app: Flask) -> None:
-    """Add the headers after every request."""
+    """Use the clean request class and bounded ids; add the headers after every request."""
+    app.request_class = CleanRequest
+    app.url_map.converters["int"] = IdConverter
 
     @app.after_request
     def _headers(response: Response) -> Response:
