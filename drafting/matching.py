@@ -1,15 +1,27 @@
-"""Compile rules into spaCy matchers once, and find rule hits per sentence of a document."""
+"""Compile rules into one matcher once, and find rule hits per sentence of documents.
+
+All term groups of all rules are compiled together, with the group's index as the match id:
+
+* words (phrases compared lower-cased) go into one PhraseMatcher;
+* lemmas and token patterns become fixed-length sequences of token tests (a pattern with
+  optional tokens becomes one sequence per length), matched with numpy over the token arrays
+  of all documents of a check at once; a pattern that cannot be written so (``*``, ``+``,
+  ``!`` or attributes other than LOWER, LEMMA and LIKE_NUM) goes to a spaCy Matcher instead;
+* prefixes are regexes on the lower-cased token text, tested once per distinct word.
+
+The hits are the same as spaCy's Matcher and PhraseMatcher would return pattern by pattern.
+"""
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
-from spacy.attrs import LEMMA, LIKE_NUM, LOWER, SENT_START
+from spacy.attrs import IDX, IS_ALPHA, LEMMA, LIKE_NUM, LOWER, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -18,10 +30,17 @@ from drafting.nlp import get_nlp, is_member
 from drafting.rules import Rule, available_principles, load_common, load_principle
 
 _CACHE_LIMIT = 200_000
+_MAX_VARIANTS = 512
+_ATTRS = [LOWER, LEMMA, LIKE_NUM, SENT_START, IDX, IS_ALPHA]
+_OPS = re.compile(r"\{(\d*)(,?)(\d*)\}")
+
+# A token test: ("ANY",), (attr, "==", hash), (attr, "IN", hashes), (attr, "NOT_IN", hashes)
+# or ("LIKE_NUM", "==", 0 or 1); a token spec is a tuple of tests that must all hold.
+Test = tuple[Any, ...]
+Spec = tuple[Test, ...]
 
 
-@dataclass(frozen=True)
-class RuleHit:
+class RuleHit(NamedTuple):
     """A rule that hit in one sentence; the token span is where its first group matched."""
 
     rule: Rule
@@ -30,15 +49,69 @@ class RuleHit:
     end: int
 
 
-def _expand(pattern: tuple[dict[str, Any], ...]) -> list[list[dict[str, Any]]]:
-    """Split a pattern whose first token is ``{"LOWER": {"IN": [...]}}`` into one pattern per
-    word: the Matcher then tests the first token in C instead of calling a predicate on every
-    token of the document."""
-    first, rest = pattern[0], list(pattern[1:])
-    lower = first.get("LOWER")
-    if set(first) != {"LOWER"} or not isinstance(lower, dict) or set(lower) != {"IN"}:
-        return [list(pattern)]
-    return [[{"LOWER": word}, *rest] for word in lower["IN"]]
+def _quantity(op: object) -> tuple[int, int] | None:
+    """Return (least, most) repetitions of a token for its OP, or None if unbounded/unknown."""
+    if op is None or op == "1":
+        return 1, 1
+    if op == "?":
+        return 0, 1
+    bounds = _OPS.fullmatch(op) if isinstance(op, str) else None
+    if bounds is None:
+        return None
+    low, comma, high = bounds.groups()
+    if not comma:
+        return (int(low), int(low)) if low else None
+    if not high:
+        return None
+    return int(low or 0), int(high)
+
+
+def _spec(token: dict[str, Any], strings: Any) -> Spec | None:
+    """Compile one token pattern (without OP) into tests, or None if it is not supported."""
+    tests: list[Test] = []
+    for attr, value in token.items():
+        if attr == "OP":
+            continue
+        if attr == "LIKE_NUM" and isinstance(value, bool):
+            tests.append(("LIKE_NUM", "==", int(value)))
+        elif attr in ("LOWER", "LEMMA") and isinstance(value, str):
+            tests.append((attr, "==", strings.add(value)))
+        elif (
+            attr in ("LOWER", "LEMMA")
+            and isinstance(value, dict)
+            and len(value) == 1
+            and set(value) <= {"IN", "NOT_IN"}
+            and all(isinstance(v, str) for v in next(iter(value.values())))
+        ):
+            kind, words = next(iter(value.items()))
+            hashes = tuple(sorted({strings.add(w) for w in words}))
+            tests.append((attr, kind, hashes))
+        else:
+            return None
+    return tuple(sorted(tests)) or (("ANY",),)
+
+
+def _lemma(word: str, strings: Any) -> Spec:
+    """Compile a lemma term: one token whose lemma is the lower-cased word."""
+    return (("LEMMA", "==", strings.add(word.lower())),)
+
+
+def _sequences(pattern: Sequence[dict[str, Any]], strings: Any) -> list[tuple[Spec, ...]] | None:
+    """Write a token pattern as the fixed-length token sequences it matches, or None."""
+    choices = []
+    for token in pattern:
+        quantity = _quantity(token.get("OP"))
+        spec = _spec(token, strings)
+        if quantity is None or spec is None:
+            return None
+        low, high = quantity
+        choices.append([(spec,) * n for n in range(low, high + 1)])
+    variants = []
+    for combination in itertools.product(*choices):
+        variants.append(tuple(spec for part in combination for spec in part))
+        if len(variants) > _MAX_VARIANTS or not variants[-1]:
+            return None
+    return list(dict.fromkeys(variants))
 
 
 def _in_sequence(
@@ -63,85 +136,138 @@ def _in_sequence(
     return None
 
 
+class Tokens:
+    """The token attributes of several documents laid end to end, and their sentences."""
+
+    def __init__(self, docs: Sequence[Doc]) -> None:
+        arrays = [doc.to_array(_ATTRS) for doc in docs]
+        lengths = np.array([len(doc) for doc in docs], dtype=np.int64)
+        self.offsets = np.concatenate(([0], np.cumsum(lengths)))
+        self.size = int(self.offsets[-1])
+        table = np.concatenate(arrays) if self.size else np.zeros((0, len(_ATTRS)), np.uint64)
+        self.lower = table[:, 0]
+        self.lemma = table[:, 1]
+        self.like_num = table[:, 2] == 1
+        # where each token's document ends, so that no match runs into the next document
+        self.doc_end = np.repeat(self.offsets[1:], lengths)
+        sent_start = table[:, 3] == 1
+        sent_start[self.offsets[:-1][lengths > 0]] = True
+        self.sentence_starts = np.flatnonzero(sent_start)
+        self.sentence_ends = np.append(self.sentence_starts[1:], self.size)
+        # the first sentence of each document (and the number of sentences at the end)
+        self.first_sentence = np.searchsorted(self.sentence_starts, self.offsets)
+        self.idx = table[:, 4].astype(np.int64)
+        self.is_alpha = table[:, 5] == 1
+        self.unique_lower, self.lower_inverse = np.unique(self.lower, return_inverse=True)
+
+
 class RuleMatcher:
-    """All rules compiled into two PhraseMatchers, a Matcher and one combined prefix regex."""
+    """All rules compiled into one PhraseMatcher, numpy token sequences and prefix regexes."""
 
     def __init__(self, nlp: Language, rules: Sequence[Rule]) -> None:
         self.nlp = nlp
         self.rules = tuple(rules)
-        self._labels: list[tuple[int, int]] = []
+        strings = nlp.vocab.strings
+        labels: list[tuple[int, int]] = []
         self._by_key: dict[int, int] = {}
-        self._lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self._lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
-        self._patterns = Matcher(nlp.vocab)
+        self._words = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._fallback = Matcher(nlp.vocab)
+        self._has_words = self._has_fallback = False
+        specs: dict[Spec, int] = {}
+        sequences: dict[tuple[int, ...], list[int]] = {}
         self._prefixes: list[tuple[re.Pattern[str], int]] = []
         self._prefix_cache: dict[int, tuple[int, ...]] = {}
-        self._anchor_words: set[int] = set()
-        self._anchor_numbers = False
-        self._scan_all = False
-        self._window = 1
         for rule_index, rule in enumerate(self.rules):
             for group_index, terms in enumerate(rule.groups):
-                label = len(self._labels)
-                self._labels.append((rule_index, group_index))
+                label = len(labels)
+                labels.append((rule_index, group_index))
                 key = f"{rule.id}#{group_index}"
-                self._by_key[nlp.vocab.strings.add(key)] = label
+                self._by_key[strings.add(key)] = label
                 if terms.words:
-                    self._lower.add(key, [nlp.make_doc(w) for w in terms.words])
-                if terms.lemmas:
-                    docs = [
-                        Doc(nlp.vocab, words=[w.lower()], lemmas=[w.lower()]) for w in terms.lemmas
-                    ]
-                    self._lemma.add(key, docs)
-                if terms.patterns:
-                    expanded = [q for p in terms.patterns for q in _expand(p)]
-                    self._patterns.add(key, expanded)
-                    for pattern in expanded:
-                        self._add_anchor(pattern)
+                    self._words.add(key, [nlp.make_doc(w) for w in terms.words])
+                    self._has_words = True
+                found = [[(_lemma(w, strings),)] for w in terms.lemmas]
+                for pattern in terms.patterns:
+                    written = _sequences(pattern, strings)
+                    if written is None:
+                        self._fallback.add(key, [list(pattern)])
+                        self._has_fallback = True
+                    else:
+                        found.append(written)
+                for variant in itertools.chain.from_iterable(found):
+                    ids = tuple(specs.setdefault(spec, len(specs)) for spec in variant)
+                    sequences.setdefault(ids, []).append(label)
                 for prefix in terms.prefixes:
                     self._prefixes.append((re.compile(prefix), label))
-        self._anchors = np.array(sorted(self._anchor_words), dtype=np.uint64)
+        self._specs = list(specs)
+        self._sequence_list = [(ids, np.array(ls, np.int64)) for ids, ls in sequences.items()]
+        self._longest = max((len(ids) for ids in sequences), default=1)
+        self._label_rule = np.array([r for r, _ in labels], dtype=np.int64)
+        self._label_group = [g for _, g in labels]
+        self._single = np.array([len(r.groups) == 1 for r in self.rules], dtype=bool)
         alternatives = "|".join(f"(?:{p.pattern})" for p, _ in self._prefixes) or "(?!)"
         self._any_prefix = re.compile(alternatives)
 
-    def _add_anchor(self, pattern: list[dict[str, Any]]) -> None:
-        """Record what a pattern's first token must be and how long the pattern can get, so
-        the Matcher runs only on short windows that start at such tokens."""
-        first = pattern[0]
-        if set(first) == {"LOWER"} and isinstance(first["LOWER"], str):
-            self._anchor_words.add(self.nlp.vocab.strings.add(first["LOWER"]))
-        elif set(first) == {"LEMMA"} and isinstance(first["LEMMA"], str):
-            self._anchor_words.add(self.nlp.vocab.strings.add(first["LEMMA"]))
-        elif first == {"LIKE_NUM": True}:
-            self._anchor_numbers = True
-        else:
-            self._scan_all = True
-        length = 0
-        for token in pattern:
-            op = str(token.get("OP", "1"))
-            if op in ("*", "+"):
-                self._scan_all = True
-            bounds = re.fullmatch(r"\{(\d*),(\d+)\}", op)
-            length += int(bounds.group(2)) if bounds else 1
-        self._window = max(self._window, length)
+    # -- term hits -------------------------------------------------------------------------
 
-    def _pattern_hits(self, doc: Doc, lower: np.ndarray) -> list[tuple[int, int, int]]:
-        """Run the token-pattern Matcher on the windows that can hold a match."""
-        if self._scan_all:
-            return list(self._patterns(doc))
-        lemma = doc.to_array(LEMMA)
-        anchored = is_member(lower, self._anchors) | is_member(lemma, self._anchors)
-        if self._anchor_numbers:
-            anchored |= doc.to_array(LIKE_NUM).astype(bool)
-        positions = np.flatnonzero(anchored)
-        if len(positions) == 0:
-            return []
-        cuts = np.flatnonzero(np.diff(positions) > self._window) + 1
-        hits = []
-        for group in np.split(positions, cuts):
-            begin, end = int(group[0]), min(int(group[-1]) + self._window, len(doc))
-            hits.extend((k, s + begin, e + begin) for k, s, e in self._patterns(doc[begin:end]))
-        return hits
+    def _test(self, tokens: Tokens, test: Test) -> np.ndarray:
+        """Evaluate one token test over all tokens."""
+        if test[0] == "ANY":
+            return np.ones(tokens.size, dtype=bool)
+        if test[0] == "LIKE_NUM":
+            return tokens.like_num if test[2] else ~tokens.like_num
+        attr, kind, value = test
+        if attr == "LOWER":
+            # on the distinct words only, then spread over the tokens
+            values = tokens.unique_lower
+        else:
+            values = tokens.lemma
+        if kind == "==":
+            result = values == np.uint64(value)
+        else:
+            result = is_member(values, np.array(value, dtype=np.uint64))
+            if kind == "NOT_IN":
+                result = ~result
+        return result[tokens.lower_inverse] if attr == "LOWER" else result
+
+    def _sequence_hits(self, tokens: Tokens) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return (labels, starts, ends) of every fixed-length token sequence in the tokens."""
+        padded = np.zeros(tokens.size + self._longest, dtype=bool)
+        tests: dict[Test, np.ndarray] = {}
+        holds: list[np.ndarray | None] = [None] * len(self._specs)
+        firsts: dict[int, np.ndarray] = {}
+
+        def spec_holds(index: int) -> np.ndarray:
+            found = holds[index]
+            if found is None:
+                result = padded.copy()
+                result[: tokens.size] = True
+                for test in self._specs[index]:
+                    if test not in tests:
+                        tests[test] = self._test(tokens, test)
+                    result[: tokens.size] &= tests[test]
+                holds[index] = found = result
+            return found
+
+        labels, starts, ends = [], [], []
+        for ids, sequence_labels in self._sequence_list:
+            candidates = firsts.get(ids[0])
+            if candidates is None:
+                candidates = firsts[ids[0]] = np.flatnonzero(spec_holds(ids[0]))
+            for offset, index in enumerate(ids[1:], 1):
+                if len(candidates) == 0:
+                    break
+                candidates = candidates[spec_holds(index)[candidates + offset]]
+            candidates = candidates[candidates + len(ids) <= tokens.doc_end[candidates]]
+            if len(candidates):
+                count = len(candidates)
+                labels.append(np.repeat(sequence_labels, count))
+                starts.append(np.tile(candidates, len(sequence_labels)))
+                ends.append(np.tile(candidates + len(ids), len(sequence_labels)))
+        if not labels:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        return np.concatenate(labels), np.concatenate(starts), np.concatenate(ends)
 
     def _prefix_labels(self, lower_hash: int) -> tuple[int, ...]:
         """Return the labels whose prefix regex matches the token text with this LOWER hash."""
@@ -156,52 +282,152 @@ class RuleMatcher:
             self._prefix_cache[lower_hash] = cached
         return cached
 
-    def _token_hits(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """Return (label, start, end) for every term match in ``doc``."""
-        lower = doc.to_array(LOWER)
-        found = [*self._lower(doc), *self._lemma(doc), *self._pattern_hits(doc, lower)]
-        hits = [(self._by_key[key], start, end) for key, start, end in found]
-        unique, inverse = np.unique(lower, return_inverse=True)
-        labels = [self._prefix_labels(int(h)) for h in unique]
-        labelled = np.fromiter((bool(x) for x in labels), bool, len(labels))
-        for position in np.flatnonzero(labelled[inverse]):
-            for label in labels[inverse[position]]:
-                hits.append((label, int(position), int(position) + 1))
-        return hits
+    def _prefix_hits(self, tokens: Tokens) -> tuple[np.ndarray, np.ndarray]:
+        """Return (labels, starts) of every prefix hit (each one token long)."""
+        labels_of = [self._prefix_labels(h) for h in tokens.unique_lower.tolist()]
+        pairs = [(u, label) for u, found in enumerate(labels_of) for label in found]
+        if not pairs:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        words, labels = np.array(pairs, dtype=np.int64).T
+        # tokens sorted by their word, so each word's tokens are one slice
+        order = np.argsort(tokens.lower_inverse, kind="stable")
+        bounds = np.searchsorted(tokens.lower_inverse[order], np.arange(len(labels_of) + 1))
+        counts = bounds[words + 1] - bounds[words]
+        first = np.repeat(bounds[words], counts)
+        within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        return np.repeat(labels, counts), order[first + within]
+
+    def _hits(self, docs: Sequence[Doc], tokens: Tokens) -> np.ndarray:
+        """Return the distinct (start, label, end) term hits, sorted, as rows."""
+        labels, starts, ends = self._sequence_hits(tokens)
+        prefix_labels, prefix_starts = self._prefix_hits(tokens)
+        parts = [
+            np.stack([starts, labels, ends], axis=1),
+            np.stack([prefix_starts, prefix_labels, prefix_starts + 1], axis=1),
+        ]
+        for doc, offset in zip(docs, tokens.offsets.tolist(), strict=False):
+            found = [*self._words(doc)] if self._has_words and len(doc) else []
+            if self._has_fallback and len(doc):
+                found.extend(self._fallback(doc))
+            if found:
+                rows = [(s + offset, self._by_key[k], e + offset) for k, s, e in found]
+                parts.append(np.array(rows, dtype=np.int64))
+        rows = np.concatenate(parts).astype(np.int64)
+        if len(rows) == 0:
+            return rows
+        # one integer per row that sorts like the row, to sort and drop duplicates quickly
+        labels, widths = len(self._label_rule), int((rows[:, 2] - rows[:, 0]).max()) + 1
+        keys = np.unique((rows[:, 0] * labels + rows[:, 1]) * widths + rows[:, 2] - rows[:, 0])
+        starts, rest = np.divmod(keys, labels * widths)
+        labels_of, lengths = np.divmod(rest, widths)
+        return np.stack([starts, labels_of, starts + lengths], axis=1)
+
+    # -- rule hits -------------------------------------------------------------------------
+
+    def match(self, docs: Sequence[Doc]) -> Matches:
+        """Match all rules in ``docs`` at once.
+
+        Hits come in document and sentence order; within a sentence grouped by rule, the rules
+        in the order of their first hit, and by token within a rule.
+        """
+        docs = list(docs)
+        tokens = Tokens(docs)
+        empty = np.zeros(0, dtype=np.int64)
+        rows = self._hits(docs, tokens)
+        if len(rows) == 0:
+            return Matches(tokens, empty, empty, empty, empty, empty)
+        starts, labels, ends = rows.T
+        rules = self._label_rule[labels]
+        sentences = np.searchsorted(tokens.sentence_starts, starts, side="right") - 1
+        pairs = rules * len(tokens.sentence_starts) + sentences
+        _, first, inverse = np.unique(pairs, return_index=True, return_inverse=True)
+        order = np.lexsort((np.arange(len(rows)), first[inverse.ravel()]))
+        starts, labels, ends = starts[order], labels[order], ends[order]
+        rules, sentences, pairs = rules[order], sentences[order], pairs[order]
+        several = ~self._single[rules]
+        if several.any():
+            keep = ~several
+            pending: dict[int, tuple[int, _Pending]] = {}
+            for row in np.flatnonzero(several).tolist():
+                pair = int(pairs[row])
+                if pair not in pending:
+                    rule = self.rules[int(rules[row])]
+                    pending[pair] = (row, _Pending(rule, int(sentences[row])))
+                group = self._label_group[int(labels[row])]
+                span = (int(starts[row]), int(ends[row]))
+                pending[pair][1].groups.setdefault(group, []).append(span)
+            for row, found in pending.values():
+                hit = found.hit()
+                if hit is not None:
+                    keep[row] = True
+                    starts[row], ends[row] = hit.start, hit.end
+            starts, ends, rules, sentences = starts[keep], ends[keep], rules[keep], sentences[keep]
+        doc_of = np.searchsorted(tokens.offsets, starts, side="right") - 1
+        return Matches(tokens, doc_of, sentences, rules, starts, ends)
+
+    def find_all(self, docs: Sequence[Doc]) -> list[tuple[list[tuple[int, int]], list[RuleHit]]]:
+        """Return, for each document, its sentence token bounds and the rule hits per sentence
+        (sentences and tokens numbered within the document)."""
+        docs = list(docs)
+        found = self.match(docs)
+        tokens = found.tokens
+        results = []
+        for index in range(len(docs)):
+            low, high = tokens.first_sentence[index], tokens.first_sentence[index + 1]
+            offset = tokens.offsets[index]
+            bounds = zip(
+                (tokens.sentence_starts[low:high] - offset).tolist(),
+                (tokens.sentence_ends[low:high] - offset).tolist(),
+                strict=True,
+            )
+            chosen = found.doc == index
+            first = tokens.first_sentence[index]
+            hits = map(
+                RuleHit,
+                [self.rules[r] for r in found.rule[chosen].tolist()],
+                (found.sentence[chosen] - first).tolist(),
+                (found.start[chosen] - offset).tolist(),
+                (found.end[chosen] - offset).tolist(),
+            )
+            results.append((list(bounds), list(hits)))
+        return results
 
     def find(self, doc: Doc) -> tuple[list[tuple[int, int]], list[RuleHit]]:
         """Return the sentence token bounds of ``doc`` and the rule hits per sentence."""
-        if len(doc) == 0:
-            return [], []
-        starts = np.flatnonzero(doc.to_array(SENT_START) == 1)
-        if len(starts) == 0 or starts[0] != 0:
-            starts = np.concatenate(([0], starts))
-        bounds = list(zip(starts.tolist(), [*starts[1:].tolist(), len(doc)], strict=True))
-        found: dict[tuple[int, int], dict[int, list[tuple[int, int]]]] = {}
-        raw = self._token_hits(doc)
-        if not raw:
-            return bounds, []
-        table = np.array(sorted(set(raw), key=lambda h: h[1]), dtype=np.int64)
-        sentences = np.searchsorted(starts, table[:, 1], side="right") - 1
-        for (label, start, end), sentence in zip(table.tolist(), sentences.tolist(), strict=True):
-            rule_index, group = self._labels[label]
-            found.setdefault((rule_index, sentence), {}).setdefault(group, []).append((start, end))
-        hits: list[RuleHit] = []
-        for (rule_index, sentence), groups in found.items():
-            rule = self.rules[rule_index]
-            if len(rule.groups) == 1:
-                spans = dict.fromkeys(groups[0])
-                hits.extend(RuleHit(rule, sentence, s, e) for s, e in spans)
-            elif rule.window:
-                span = _in_sequence(
-                    [groups.get(i, []) for i in range(len(rule.groups))], rule.window
-                )
-                if span is not None:
-                    hits.append(RuleHit(rule, sentence, *span))
-            elif len(groups) >= rule.min_groups:
-                start, end = min(spans[0] for spans in groups.values())
-                hits.append(RuleHit(rule, sentence, start, end))
-        return bounds, hits
+        return self.find_all([doc])[0]
+
+
+class Matches(NamedTuple):
+    """The rule hits in several documents: per hit its document, its sentence (numbered over
+    all documents), rule index and token span (counted over all documents)."""
+
+    tokens: Tokens
+    doc: np.ndarray
+    sentence: np.ndarray
+    rule: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+
+class _Pending:
+    """The group hits of a rule with several groups in one sentence, until all are known."""
+
+    def __init__(self, rule: Rule, sentence: int) -> None:
+        self.rule = rule
+        self.sentence = sentence
+        self.groups: dict[int, list[tuple[int, int]]] = {}
+
+    def hit(self) -> RuleHit | None:
+        """Return the rule's hit in the sentence, if its groups make one."""
+        rule, groups = self.rule, self.groups
+        if rule.window:
+            span = _in_sequence([groups.get(i, []) for i in range(len(rule.groups))], rule.window)
+            return None if span is None else RuleHit(rule, self.sentence, *span)
+        if len(groups) >= rule.min_groups:
+            start, end = min(spans[0] for spans in groups.values())
+            return RuleHit(rule, self.sentence, start, end)
+        return None
 
 
 def all_rules() -> tuple[Rule, ...]:
