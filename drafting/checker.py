@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 
 from drafting.checklists import checklist
 from drafting.errors import RulesError
-from drafting.evidence import PrincipleEvidence, collect
+from drafting.evidence import PrincipleEvidence, collect_all
 from drafting.judge import principle_findings, principle_result
 from drafting.matching import get_matcher
 from drafting.nlp import get_nlp
@@ -133,9 +133,11 @@ def check_sections(
         meta.append((key, role, section.principle if section else None))
     evidence = {k: PrincipleEvidence() for k in keys}
     readability: dict[str, float] = {}
-    for (key, _, devoted), text, doc in zip(meta, contents, nlp.pipe(contents), strict=True):
-        bounds, hits = matcher.find(doc)
-        collect(doc, text, key, devoted, bounds, hits, keys, evidence)
+    docs = list(nlp.pipe(contents))
+    devoted = [principle for _, _, principle in meta]
+    names = [key for key, _, _ in meta]
+    collect_all(matcher.rules, matcher.match(docs), contents, names, devoted, keys, evidence)
+    for key, doc in zip(names, docs, strict=True):
         value = lix(doc)
         if value is not None:
             readability[key] = value

@@ -1,21 +1,28 @@
-"""Turn rule hits in a section into evidence per principle: mentions, cues, weak phrases."""
+"""Turn rule hits into evidence per principle: mentions, cues, weak phrases.
+
+A sentence names a principle through a core term, an intrinsic cue, or a negation or weak phrase
+of the principle; a context term names its principle in a section devoted to it, or (when the
+rule says so) in a sentence that names another principle. False friends cancel the hits of their
+principle that they overlap. The rules are applied with numpy to the hits of all sections at once,
+as boolean tables of (sentence, principle).
+"""
 
 from __future__ import annotations
 
-import functools
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
-from spacy.attrs import IDX, IS_ALPHA
-from spacy.tokens import Doc
 
-from drafting.matching import RuleHit
+from drafting.matching import Matches
+from drafting.rules import Rule
+
+_CATEGORIES = ("core", "name", "context", "cue", "false_friend", "weak", "negation", "hedge")
+CORE, NAME, CONTEXT, CUE, FALSE_FRIEND, WEAK, NEGATION, HEDGE = range(len(_CATEGORIES))
 
 
-@dataclass(frozen=True)
-class SentenceRef:
+class SentenceRef(NamedTuple):
     """A sentence of a section: its character span and text."""
 
     section: str
@@ -24,8 +31,7 @@ class SentenceRef:
     text: str
 
 
-@dataclass(frozen=True)
-class CueRef:
+class CueRef(NamedTuple):
     """A concreteness cue tied to a principle."""
 
     kind: str
@@ -44,105 +50,174 @@ class PrincipleEvidence:
     devoted_sections: list[str] = field(default_factory=list)
 
 
-def _overlaps(hit: RuleHit, spans: Iterable[tuple[int, int]]) -> bool:
-    """Tell whether a hit overlaps any of the token spans."""
-    return any(start < hit.end and hit.start < end for start, end in spans)
+class _RuleTable:
+    """Rule properties as arrays indexed by rule; principle 0 stands for "none"."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = rules
+        self.principles: list[str | None] = [None]
+        for rule in rules:
+            if rule.principle not in self.principles:
+                self.principles.append(rule.principle)
+        self.category = np.array([_CATEGORIES.index(r.category) for r in rules], dtype=np.int64)
+        self.principle = np.array([self.code(r.principle) for r in rules], dtype=np.int64)
+        self.intrinsic = np.array([r.intrinsic for r in rules], dtype=bool)
+        self.with_others = np.array([r.with_other_principles for r in rules], dtype=bool)
+        self.suppresses = np.array([r.suppresses_cues for r in rules], dtype=bool)
+        self.kind = [r.kind or "" for r in rules]
+        self.id = [r.id for r in rules]
+
+    def code(self, principle: str | None) -> int:
+        """Return the column of ``principle`` (-1 if no rule belongs to it)."""
+        return self.principles.index(principle) if principle in self.principles else -1
 
 
-def _sentence(text: str, offsets: np.ndarray, section: str, start: int, end: int) -> SentenceRef:
-    """Build a SentenceRef for tokens [start, end) with surrounding whitespace trimmed."""
-    first = int(offsets[start])
-    last = int(offsets[end]) if end < len(offsets) else len(text)
+_TABLES: dict[int, _RuleTable] = {}
+
+
+def _table(rules: Sequence[Rule]) -> _RuleTable:
+    """Return the (cached) rule table of a rule sequence."""
+    table = _TABLES.get(id(rules))
+    if table is None or table.rules is not rules:
+        table = _TABLES[id(rules)] = _RuleTable(rules)
+    return table
+
+
+def _sentence(text: str, offsets: np.ndarray, section: str, first: int, last: int) -> SentenceRef:
+    """Build a SentenceRef for characters [first, last) with surrounding whitespace trimmed."""
     raw = text[first:last]
     left = len(raw) - len(raw.lstrip())
     stripped = raw.strip()
     return SentenceRef(section, first + left, first + left + len(stripped), stripped)
 
 
-def collect(
-    doc: Doc,
-    text: str,
-    section: str,
-    devoted: str | None,
-    bounds: list[tuple[int, int]],
-    hits: list[RuleHit],
+def _any_by(shape: tuple[int, int], rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Return a boolean table that is True at each (row, column) given."""
+    table = np.zeros(shape, dtype=bool)
+    table[rows, columns] = True
+    return table
+
+
+def collect_all(
+    rules: Sequence[Rule],
+    found: Matches,
+    texts: Sequence[str],
+    sections: Sequence[str],
+    devoted: Sequence[str | None],
     principles: Iterable[str],
     evidence: dict[str, PrincipleEvidence],
 ) -> None:
-    """Add the evidence found in one section's document to ``evidence`` (per principle)."""
+    """Add the evidence found in the sections' hits to ``evidence`` (per principle)."""
     wanted = tuple(principles)
-    by_sentence: dict[int, list[RuleHit]] = defaultdict(list)
-    for hit in hits:
-        by_sentence[hit.sentence].append(hit)
-    if devoted in wanted and len(doc) and doc.to_array(IS_ALPHA).any():
-        evidence[devoted].devoted_sections.append(section)
-    offsets = doc.to_array(IDX)
-    for index, sentence_hits in sorted(by_sentence.items()):
-        sentence = functools.partial(_sentence, text, offsets, section, *bounds[index])
-        _sentence_evidence(sentence, devoted, sentence_hits, wanted, evidence)
+    table = _table(rules)
+    tokens = found.tokens
+    for index, principle in enumerate(devoted):
+        if principle in wanted:
+            low, high = tokens.offsets[index], tokens.offsets[index + 1]
+            if high > low and tokens.is_alpha[low:high].any():
+                evidence[principle].devoted_sections.append(sections[index])
+    if len(found.rule) == 0:
+        return
+    # the sentences with hits, numbered 0..n-1, and each hit's one
+    sentence_ids, row = np.unique(found.sentence, return_inverse=True)
+    row = row.ravel()
+    shape = (len(sentence_ids), len(table.principles))
+    category = table.category[found.rule]
+    principle = table.principle[found.rule]
+    doc = np.searchsorted(tokens.first_sentence, sentence_ids, side="right") - 1
+    devoted_code = np.array([table.code(p) if p else -1 for p in devoted], dtype=np.int64)
+    own = devoted_code[doc]
 
+    valid = category != FALSE_FRIEND
+    friends = np.flatnonzero(~valid)
+    if len(friends):
+        # pair every false friend with each hit of its sentence (hits are grouped by sentence)
+        first_hit = np.searchsorted(row, row[friends])
+        count = np.searchsorted(row, row[friends], side="right") - first_hit
+        friend = np.repeat(friends, count)
+        other = np.repeat(first_hit - np.cumsum(count) + count, count) + np.arange(count.sum())
+        overlap = (
+            (principle[friend] == principle[other])
+            & (found.start[friend] < found.end[other])
+            & (found.start[other] < found.end[friend])
+        )
+        valid[other[overlap]] = False
 
-def _sentence_evidence(
-    make_sentence: Callable[[], SentenceRef],
-    devoted: str | None,
-    hits: list[RuleHit],
-    wanted: tuple[str, ...],
-    evidence: dict[str, PrincipleEvidence],
-) -> None:
-    """Judge one sentence: which principles it names, which cues tie to them."""
-    false_friends: dict[str | None, list[tuple[int, int]]] = defaultdict(list)
-    for hit in hits:
-        if hit.rule.category == "false_friend":
-            false_friends[hit.rule.principle].append((hit.start, hit.end))
-    valid = [
-        h
-        for h in hits
-        if h.rule.category != "false_friend" and not _overlaps(h, false_friends[h.rule.principle])
-    ]
-    named = {h.rule.principle for h in valid if h.rule.category == "core"}
-    named |= {h.rule.principle for h in valid if h.rule.category == "cue" and h.rule.intrinsic}
-    named |= {
-        h.rule.principle
-        for h in valid
-        if h.rule.category in ("negation", "weak") and h.rule.principle is not None
-    }
-    for hit in valid:
-        if hit.rule.category != "context" or hit.rule.principle in named:
+    def where(mask: np.ndarray) -> np.ndarray:
+        return np.flatnonzero(valid & mask)
+
+    core = category == CORE
+    intrinsic = (category == CUE) & table.intrinsic[found.rule]
+    declared = ((category == NEGATION) | (category == WEAK)) & (principle != 0)
+    hits = where(core | intrinsic | declared)
+    named = _any_by(shape, row[hits], principle[hits])
+    named[:, 0] = False
+    # context terms, in hit order: a term of the devoted principle names it; a term that counts
+    # with other principles names its own if another principle is named before it
+    context = where((category == CONTEXT) & (principle != 0))
+    context = context[~named[row[context], principle[context]]]
+    if len(context):
+        others = named.any(axis=1)
+        is_own = principle[context] == own[row[context]]
+        position = np.full(len(sentence_ids), len(category))
+        np.minimum.at(position, row[context[is_own]], context[is_own])
+        later = (position[row[context]] < context) & ~is_own
+        joins = table.with_others[found.rule[context]] & (others[row[context]] | later)
+        chosen = context[is_own | joins]
+        named[row[chosen], principle[chosen]] = True
+    names = where(category == NAME)
+    listed = _any_by(shape, row[names], principle[names]).sum(axis=1) >= 2
+    stops = (category == HEDGE) | (category == NEGATION)
+    stops |= (category == WEAK) & table.suppresses[found.rule]
+    suppressed = np.zeros(len(sentence_ids), dtype=bool)
+    suppressed[row[where(stops)]] = True
+    negations, weaks = where(category == NEGATION), where(category == WEAK)
+    # a negation or weak phrase of no principle applies to every principle
+    negated = _any_by(shape, row[negations], principle[negations])
+    negated |= negated[:, :1]
+    weak = _any_by(shape, row[weaks], principle[weaks])
+    weak |= weak[:, :1]
+    cue_hits = where(category == CUE)
+    cue_hits = cue_hits[~suppressed[row[cue_hits]]]
+
+    refs: dict[int, SentenceRef] = {}
+
+    def sentence(number: int) -> SentenceRef:
+        ref = refs.get(number)
+        if ref is None:
+            index = int(doc[number])
+            global_sentence = int(sentence_ids[number])
+            start = int(tokens.sentence_starts[global_sentence])
+            end = int(tokens.sentence_ends[global_sentence])
+            text = texts[index]
+            first = int(tokens.idx[start])
+            last = int(tokens.idx[end]) if end < tokens.offsets[index + 1] else len(text)
+            ref = refs[number] = _sentence(text, tokens.idx, sections[index], first, last)
+        return ref
+
+    for key in wanted:
+        code = table.code(key)
+        if code < 0:
             continue
-        others = named - {hit.rule.principle, None}
-        if hit.rule.principle == devoted or hit.rule.with_other_principles and others:
-            named.add(hit.rule.principle)
-    named.discard(None)
-    listed = len({h.rule.principle for h in valid if h.rule.category == "name"}) >= 2
-    suppressed = any(
-        h.rule.category in ("hedge", "negation")
-        or h.rule.category == "weak"
-        and h.rule.suppresses_cues
-        for h in valid
-    )
-    sentence: SentenceRef | None = None
-    for principle in wanted:
-        mentioned = principle in named
-        if not (mentioned or principle == devoted):
+        mentioned = named[:, code]
+        devoted_here = own == code
+        active = mentioned | devoted_here
+        if not active.any():
             continue
-        sentence = sentence or make_sentence()
-        record = evidence[principle]
-        strict = principle == devoted or mentioned and not listed
-        cues = []
-        for hit in valid:
-            if hit.rule.category != "cue" or suppressed:
-                continue
-            own = hit.rule.principle == principle
-            if own and hit.rule.intrinsic or (own or hit.rule.principle is None) and strict:
-                cues.append(CueRef(hit.rule.kind or "", hit.rule.id, sentence))
-        record.cues.extend(cues)
-        if mentioned:
-            record.mentions.append(sentence)
-        if any(
-            h.rule.category == "negation" and h.rule.principle in (None, principle) for h in valid
-        ):
-            record.negations.append(sentence)
-        elif any(
-            h.rule.category == "weak" and h.rule.principle in (None, principle) for h in valid
-        ):
-            record.weak.append((sentence, bool(cues)))
+        strict = devoted_here | mentioned & ~listed
+        cue_principle = principle[cue_hits]
+        ties = (cue_principle == code) & table.intrinsic[found.rule[cue_hits]]
+        ties |= ((cue_principle == code) | (cue_principle == 0)) & strict[row[cue_hits]]
+        cues = cue_hits[ties & active[row[cue_hits]]]
+        record = evidence[key]
+        record.cues.extend(
+            CueRef(table.kind[rule], table.id[rule], sentence(number))
+            for rule, number in zip(found.rule[cues].tolist(), row[cues].tolist(), strict=True)
+        )
+        record.mentions.extend(sentence(n) for n in np.flatnonzero(mentioned).tolist())
+        negative = active & negated[:, code]
+        record.negations.extend(sentence(n) for n in np.flatnonzero(negative).tolist())
+        with_cues = np.zeros(len(sentence_ids), dtype=bool)
+        with_cues[row[cues]] = True
+        weak_here = np.flatnonzero(active & ~negative & weak[:, code]).tolist()
+        record.weak.extend((sentence(n), bool(with_cues[n])) for n in weak_here)
