@@ -1,15 +1,17 @@
 """Compile rules into one matcher once, and find rule hits per sentence of documents.
 
-All term groups of all rules are compiled together, with the group's index as the match id:
+All term groups of all rules are compiled together, with the group's index as the match id, and
+matched over the token arrays of all documents of a check at once:
 
-* words (phrases compared lower-cased) go into one PhraseMatcher;
+* one-word terms and prefixes (regexes on the lower-cased token text) are looked up once per
+  distinct word of the documents;
+* phrases of several words (compared lower-cased) go into one PhraseMatcher;
 * lemmas and token patterns become fixed-length sequences of token tests (a pattern with
-  optional tokens becomes one sequence per length), matched with numpy over the token arrays
-  of all documents of a check at once; a pattern that cannot be written so (``*``, ``+``,
-  ``!`` or attributes other than LOWER, LEMMA and LIKE_NUM) goes to a spaCy Matcher instead;
-* prefixes are regexes on the lower-cased token text, tested once per distinct word.
+  optional tokens becomes one sequence per length), matched with numpy; a pattern that cannot be
+  written so (``*``, ``+``, ``!`` or attributes other than LOWER, LEMMA and LIKE_NUM) goes to a
+  spaCy Matcher instead.
 
-The hits are the same as spaCy's Matcher and PhraseMatcher would return pattern by pattern.
+The hits are those spaCy's Matcher and PhraseMatcher would return pattern by pattern.
 """
 
 from __future__ import annotations
@@ -162,7 +164,7 @@ class Tokens:
 
 
 class RuleMatcher:
-    """All rules compiled into one PhraseMatcher, numpy token sequences and prefix regexes."""
+    """All rules compiled into word lookups, one PhraseMatcher and numpy token sequences."""
 
     def __init__(self, nlp: Language, rules: Sequence[Rule]) -> None:
         self.nlp = nlp
@@ -176,16 +178,20 @@ class RuleMatcher:
         specs: dict[Spec, int] = {}
         sequences: dict[tuple[int, ...], list[int]] = {}
         self._prefixes: list[tuple[re.Pattern[str], int]] = []
-        self._prefix_cache: dict[int, tuple[int, ...]] = {}
+        self._single_words: dict[int, list[int]] = {}
+        self._word_cache: dict[int, tuple[int, ...]] = {}
         for rule_index, rule in enumerate(self.rules):
             for group_index, terms in enumerate(rule.groups):
                 label = len(labels)
                 labels.append((rule_index, group_index))
                 key = f"{rule.id}#{group_index}"
                 self._by_key[strings.add(key)] = label
-                if terms.words:
-                    self._words.add(key, [nlp.make_doc(w) for w in terms.words])
-                    self._has_words = True
+                for doc in (nlp.make_doc(w) for w in terms.words):
+                    if len(doc) == 1:
+                        self._single_words.setdefault(doc[0].lower, []).append(label)
+                    else:
+                        self._words.add(key, [doc])
+                        self._has_words = True
                 found = [[(_lemma(w, strings),)] for w in terms.lemmas]
                 for pattern in terms.patterns:
                     written = _sequences(pattern, strings)
@@ -200,11 +206,17 @@ class RuleMatcher:
                 for prefix in terms.prefixes:
                     self._prefixes.append((re.compile(prefix), label))
         self._specs = list(specs)
+        self._keys = np.array(sorted(self._by_key), dtype=np.uint64)
+        self._key_labels = np.array([self._by_key[k] for k in sorted(self._by_key)], np.int64)
         self._sequence_list = [(ids, np.array(ls, np.int64)) for ids, ls in sequences.items()]
         self._longest = max((len(ids) for ids in sequences), default=1)
         self._label_rule = np.array([r for r, _ in labels], dtype=np.int64)
         self._label_group = [g for _, g in labels]
         self._single = np.array([len(r.groups) == 1 for r in self.rules], dtype=bool)
+        self._windowed = np.array([bool(r.window) for r in self.rules], dtype=bool)
+        self._min_groups = np.array([r.min_groups for r in self.rules], dtype=np.int64)
+        self._group_count = np.array([len(r.groups) for r in self.rules], dtype=np.int64)
+        self._group_of = np.array(self._label_group, dtype=np.int64)
         alternatives = "|".join(f"(?:{p.pattern})" for p, _ in self._prefixes) or "(?!)"
         self._any_prefix = re.compile(alternatives)
 
@@ -269,22 +281,23 @@ class RuleMatcher:
             return empty, empty, empty
         return np.concatenate(labels), np.concatenate(starts), np.concatenate(ends)
 
-    def _prefix_labels(self, lower_hash: int) -> tuple[int, ...]:
-        """Return the labels whose prefix regex matches the token text with this LOWER hash."""
-        cached = self._prefix_cache.get(lower_hash)
+    def _word_labels(self, lower_hash: int) -> tuple[int, ...]:
+        """Return the labels of the one-word terms and the prefix regexes that match the token
+        text with this LOWER hash."""
+        cached = self._word_cache.get(lower_hash)
         if cached is None:
+            cached = tuple(self._single_words.get(lower_hash, ()))
             text = self.nlp.vocab.strings[lower_hash]
-            cached = ()
             if self._any_prefix.match(text):
-                cached = tuple(label for regex, label in self._prefixes if regex.match(text))
-            if len(self._prefix_cache) > _CACHE_LIMIT:
-                self._prefix_cache.clear()
-            self._prefix_cache[lower_hash] = cached
+                cached += tuple(label for regex, label in self._prefixes if regex.match(text))
+            if len(self._word_cache) > _CACHE_LIMIT:
+                self._word_cache.clear()
+            self._word_cache[lower_hash] = cached
         return cached
 
-    def _prefix_hits(self, tokens: Tokens) -> tuple[np.ndarray, np.ndarray]:
-        """Return (labels, starts) of every prefix hit (each one token long)."""
-        labels_of = [self._prefix_labels(h) for h in tokens.unique_lower.tolist()]
+    def _word_hits(self, tokens: Tokens) -> tuple[np.ndarray, np.ndarray]:
+        """Return (labels, starts) of every one-word term and prefix hit."""
+        labels_of = [self._word_labels(h) for h in tokens.unique_lower.tolist()]
         pairs = [(u, label) for u, found in enumerate(labels_of) for label in found]
         if not pairs:
             empty = np.zeros(0, dtype=np.int64)
@@ -301,18 +314,20 @@ class RuleMatcher:
     def _hits(self, docs: Sequence[Doc], tokens: Tokens) -> np.ndarray:
         """Return the distinct (start, label, end) term hits, sorted, as rows."""
         labels, starts, ends = self._sequence_hits(tokens)
-        prefix_labels, prefix_starts = self._prefix_hits(tokens)
+        word_labels, word_starts = self._word_hits(tokens)
         parts = [
             np.stack([starts, labels, ends], axis=1),
-            np.stack([prefix_starts, prefix_labels, prefix_starts + 1], axis=1),
+            np.stack([word_starts, word_labels, word_starts + 1], axis=1),
         ]
         for doc, offset in zip(docs, tokens.offsets.tolist(), strict=False):
-            found = [*self._words(doc)] if self._has_words and len(doc) else []
+            found = self._words(doc) if self._has_words and len(doc) else []
             if self._has_fallback and len(doc):
-                found.extend(self._fallback(doc))
+                found = [*found, *self._fallback(doc)]
             if found:
-                rows = [(s + offset, self._by_key[k], e + offset) for k, s, e in found]
-                parts.append(np.array(rows, dtype=np.int64))
+                rows = np.array(found, dtype=np.uint64)
+                label = self._key_labels[np.searchsorted(self._keys, rows[:, 0])]
+                span = rows[:, 1:].astype(np.int64) + offset
+                parts.append(np.stack([span[:, 0], label, span[:, 1]], axis=1))
         rows = np.concatenate(parts).astype(np.int64)
         if len(rows) == 0:
             return rows
@@ -348,23 +363,84 @@ class RuleMatcher:
         several = ~self._single[rules]
         if several.any():
             keep = ~several
-            pending: dict[int, tuple[int, _Pending]] = {}
-            for row in np.flatnonzero(several).tolist():
-                pair = int(pairs[row])
-                if pair not in pending:
-                    rule = self.rules[int(rules[row])]
-                    pending[pair] = (row, _Pending(rule, int(sentences[row])))
-                group = self._label_group[int(labels[row])]
-                span = (int(starts[row]), int(ends[row]))
-                pending[pair][1].groups.setdefault(group, []).append(span)
-            for row, found in pending.values():
-                hit = found.hit()
-                if hit is not None:
-                    keep[row] = True
-                    starts[row], ends[row] = hit.start, hit.end
+            self._counted(several & ~self._windowed[rules], pairs, labels, starts, ends, keep)
+            self._chained(several & self._windowed[rules], pairs, labels, starts, ends, keep)
             starts, ends, rules, sentences = starts[keep], ends[keep], rules[keep], sentences[keep]
         doc_of = np.searchsorted(tokens.offsets, starts, side="right") - 1
         return Matches(tokens, doc_of, sentences, rules, starts, ends)
+
+    def _counted(
+        self,
+        chosen: np.ndarray,
+        pairs: np.ndarray,
+        labels: np.ndarray,
+        starts: np.ndarray,
+        ends: np.ndarray,
+        keep: np.ndarray,
+    ) -> None:
+        """Resolve the rules that need ``min_groups`` of their groups in a sentence: the hit
+        takes the row of the pair's first hit and the smallest (start, end) among the groups'
+        first hits."""
+        rows = np.flatnonzero(chosen)
+        if len(rows) == 0:
+            return
+        groups = self._group_of[labels[rows]]
+        pair_ids, first_of_pair, pair_row = np.unique(
+            pairs[rows], return_index=True, return_inverse=True
+        )
+        pair_row = pair_row.ravel()
+        # the first hit of each (pair, group)
+        _, group_first = np.unique(pair_row * (groups.max() + 1) + groups, return_index=True)
+        heads = rows[group_first]
+        owner = pair_row[group_first]
+        counts = np.bincount(owner, minlength=len(pair_ids))
+        best = np.lexsort((ends[heads], starts[heads], owner))
+        best = best[np.searchsorted(owner[best], np.arange(len(pair_ids)))]
+        target = rows[first_of_pair]
+        found = counts >= self._min_groups[self._label_rule[labels[target]]]
+        target, best = target[found], heads[best[found]]
+        keep[target] = True
+        starts[target], ends[target] = starts[best], ends[best]
+
+    def _chained(
+        self,
+        chosen: np.ndarray,
+        pairs: np.ndarray,
+        labels: np.ndarray,
+        starts: np.ndarray,
+        ends: np.ndarray,
+        keep: np.ndarray,
+    ) -> None:
+        """Resolve the rules whose groups must follow each other within windows (only in
+        sentences where every group hit)."""
+        rows = np.flatnonzero(chosen)
+        if len(rows) == 0:
+            return
+        groups = self._group_of[labels[rows]]
+        _, pair_row = np.unique(pairs[rows], return_inverse=True)
+        pair_row = pair_row.ravel()
+        distinct = np.unique(pair_row * (groups.max() + 1) + groups) // (groups.max() + 1)
+        counts = np.bincount(distinct, minlength=pair_row.max() + 1)
+        needed = self._group_count[self._label_rule[labels[rows]]]
+        rows = rows[counts[pair_row] == needed]
+        pending: dict[int, tuple[int, Rule, dict[int, list[tuple[int, int]]]]] = {}
+        columns = zip(
+            rows.tolist(),
+            pairs[rows].tolist(),
+            labels[rows].tolist(),
+            starts[rows].tolist(),
+            ends[rows].tolist(),
+            strict=True,
+        )
+        for row, pair, label, start, end in columns:
+            if pair not in pending:
+                pending[pair] = (row, self.rules[int(self._label_rule[label])], {})
+            pending[pair][2].setdefault(self._label_group[label], []).append((start, end))
+        for row, rule, found in pending.values():
+            span = _in_sequence([found[i] for i in range(len(rule.groups))], rule.window)
+            if span is not None:
+                keep[row] = True
+                starts[row], ends[row] = span
 
     def find_all(self, docs: Sequence[Doc]) -> list[tuple[list[tuple[int, int]], list[RuleHit]]]:
         """Return, for each document, its sentence token bounds and the rule hits per sentence
@@ -408,26 +484,6 @@ class Matches(NamedTuple):
     rule: np.ndarray
     start: np.ndarray
     end: np.ndarray
-
-
-class _Pending:
-    """The group hits of a rule with several groups in one sentence, until all are known."""
-
-    def __init__(self, rule: Rule, sentence: int) -> None:
-        self.rule = rule
-        self.sentence = sentence
-        self.groups: dict[int, list[tuple[int, int]]] = {}
-
-    def hit(self) -> RuleHit | None:
-        """Return the rule's hit in the sentence, if its groups make one."""
-        rule, groups = self.rule, self.groups
-        if rule.window:
-            span = _in_sequence([groups.get(i, []) for i in range(len(rule.groups))], rule.window)
-            return None if span is None else RuleHit(rule, self.sentence, *span)
-        if len(groups) >= rule.min_groups:
-            start, end = min(spans[0] for spans in groups.values())
-            return RuleHit(rule, self.sentence, start, end)
-        return None
 
 
 def all_rules() -> tuple[Rule, ...]:
