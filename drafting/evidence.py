@@ -83,7 +83,7 @@ def _table(rules: Sequence[Rule]) -> _RuleTable:
     return table
 
 
-def _sentence(text: str, offsets: np.ndarray, section: str, first: int, last: int) -> SentenceRef:
+def _sentence(text: str, section: str, first: int, last: int) -> SentenceRef:
     """Build a SentenceRef for characters [first, last) with surrounding whitespace trimmed."""
     raw = text[first:last]
     left = len(raw) - len(raw.lstrip())
@@ -180,44 +180,57 @@ def collect_all(
     cue_hits = where(category == CUE)
     cue_hits = cue_hits[~suppressed[row[cue_hits]]]
 
-    refs: dict[int, SentenceRef] = {}
-
-    def sentence(number: int) -> SentenceRef:
-        ref = refs.get(number)
-        if ref is None:
-            index = int(doc[number])
-            global_sentence = int(sentence_ids[number])
-            start = int(tokens.sentence_starts[global_sentence])
-            end = int(tokens.sentence_ends[global_sentence])
-            text = texts[index]
-            first = int(tokens.idx[start])
-            last = int(tokens.idx[end]) if end < tokens.offsets[index + 1] else len(text)
-            ref = refs[number] = _sentence(text, tokens.idx, sections[index], first, last)
-        return ref
-
-    for key in wanted:
-        code = table.code(key)
-        if code < 0:
+    codes = [table.code(key) for key in wanted]
+    active = {code: named[:, code] | (own == code) for code in codes if code >= 0}
+    # one SentenceRef per sentence that gives evidence for some principle
+    anywhere = np.zeros(len(sentence_ids), dtype=bool)
+    for here in active.values():
+        anywhere |= here
+    refs = _sentences(found, texts, sections, sentence_ids, doc, anywhere)
+    for key, code in zip(wanted, codes, strict=True):
+        if code < 0 or not active[code].any():
             continue
-        mentioned = named[:, code]
-        devoted_here = own == code
-        active = mentioned | devoted_here
-        if not active.any():
-            continue
-        strict = devoted_here | mentioned & ~listed
+        mentioned, here = named[:, code], active[code]
+        strict = (own == code) | mentioned & ~listed
         cue_principle = principle[cue_hits]
         ties = (cue_principle == code) & table.intrinsic[found.rule[cue_hits]]
         ties |= ((cue_principle == code) | (cue_principle == 0)) & strict[row[cue_hits]]
-        cues = cue_hits[ties & active[row[cue_hits]]]
+        cues = cue_hits[ties & here[row[cue_hits]]]
         record = evidence[key]
+        kind, rule_id = table.kind, table.id
         record.cues.extend(
-            CueRef(table.kind[rule], table.id[rule], sentence(number))
+            CueRef(kind[rule], rule_id[rule], refs[number])
             for rule, number in zip(found.rule[cues].tolist(), row[cues].tolist(), strict=True)
         )
-        record.mentions.extend(sentence(n) for n in np.flatnonzero(mentioned).tolist())
-        negative = active & negated[:, code]
-        record.negations.extend(sentence(n) for n in np.flatnonzero(negative).tolist())
+        record.mentions.extend(refs[n] for n in np.flatnonzero(mentioned).tolist())
+        negative = here & negated[:, code]
+        record.negations.extend(refs[n] for n in np.flatnonzero(negative).tolist())
         with_cues = np.zeros(len(sentence_ids), dtype=bool)
         with_cues[row[cues]] = True
-        weak_here = np.flatnonzero(active & ~negative & weak[:, code]).tolist()
-        record.weak.extend((sentence(n), bool(with_cues[n])) for n in weak_here)
+        weak_here = np.flatnonzero(here & ~negative & weak[:, code]).tolist()
+        record.weak.extend((refs[n], bool(with_cues[n])) for n in weak_here)
+
+
+def _sentences(
+    found: Matches,
+    texts: Sequence[str],
+    sections: Sequence[str],
+    sentence_ids: np.ndarray,
+    doc: np.ndarray,
+    wanted: np.ndarray,
+) -> dict[int, SentenceRef]:
+    """Return {number: SentenceRef} for the wanted sentences among those with hits."""
+    tokens = found.tokens
+    numbers = np.flatnonzero(wanted)
+    ids, docs = sentence_ids[numbers], doc[numbers]
+    ends = tokens.sentence_ends[ids]
+    first = tokens.idx[tokens.sentence_starts[ids]]
+    # the sentence runs to the next token, or to the end of the text after the last token
+    inside = ends < tokens.offsets[docs + 1]
+    last = np.where(inside, tokens.idx[np.minimum(ends, tokens.size - 1)], -1)
+    return {
+        number: _sentence(texts[d], sections[d], start, stop if stop >= 0 else len(texts[d]))
+        for number, d, start, stop in zip(
+            numbers.tolist(), docs.tolist(), first.tolist(), last.tolist(), strict=True
+        )
+    }
