@@ -79,6 +79,8 @@ def _table(rules: Sequence[Rule]) -> _RuleTable:
     """Return the (cached) rule table of a rule sequence."""
     table = _TABLES.get(id(rules))
     if table is None or table.rules is not rules:
+        if len(_TABLES) > 8:
+            _TABLES.clear()
         table = _TABLES[id(rules)] = _RuleTable(rules)
     return table
 

@@ -83,6 +83,8 @@ def _spec(token: dict[str, Any], strings: Any) -> Spec | None:
             and isinstance(value, dict)
             and len(value) == 1
             and set(value) <= {"IN", "NOT_IN"}
+            and isinstance(next(iter(value.values())), list)
+            and next(iter(value.values()))
             and all(isinstance(v, str) for v in next(iter(value.values())))
         ):
             kind, words = next(iter(value.items()))
