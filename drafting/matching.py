@@ -16,7 +16,6 @@ The hits are those spaCy's Matcher and PhraseMatcher would return pattern by pat
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -28,7 +27,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from drafting.nlp import get_nlp, is_member
+from drafting.errors import DraftingError
+from drafting.nlp import built_once, get_nlp, is_member
 from drafting.rules import Rule, available_principles, load_common, load_principle
 
 _CACHE_LIMIT = 200_000
@@ -349,6 +349,8 @@ class RuleMatcher:
         in the order of their first hit, and by token within a rule.
         """
         docs = list(docs)
+        if any(doc.vocab is not self.nlp.vocab for doc in docs):
+            raise DraftingError("the documents were made by another pipeline than the matcher's")
         tokens = Tokens(docs)
         empty = np.zeros(0, dtype=np.int64)
         rows = self._hits(docs, tokens)
@@ -496,7 +498,7 @@ def all_rules() -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-@functools.cache
+@built_once
 def get_matcher() -> RuleMatcher:
     """Return the process-wide matcher over all rules."""
     return RuleMatcher(get_nlp(), all_rules())

@@ -17,8 +17,11 @@ import functools
 import gzip
 import json
 import re
+import threading
 from array import array
+from collections.abc import Callable
 from importlib import resources
+from typing import TypeVar
 
 import numpy as np
 import spacy
@@ -31,6 +34,7 @@ from spacy.vocab import Vocab
 
 from drafting.errors import LanguageResourceError
 
+T = TypeVar("T")
 _PAIR = re.compile(r'"((?:[^"\\\n]|\\.)*)": "((?:[^"\\\n]|\\.)*)"')
 _BULLETS = ("•", "-", "*", "–", "·", "▪", "◦", "‣", "●", "—")
 SHORT_LINE = 60
@@ -171,7 +175,23 @@ def make_sentencizer(nlp: Language, name: str) -> Sentencizer:
     return Sentencizer(nlp.vocab)
 
 
-@functools.cache
+def built_once(build: Callable[[], T]) -> Callable[[], T]:
+    """Cache a process-wide object built by ``build``; threads asking at the same time wait
+    for one build and share it (``functools.cache`` alone may build twice, and a matcher bound
+    to one pipeline's vocabulary cannot read strings that another pipeline interned)."""
+    lock = threading.Lock()
+    cached = functools.cache(build)
+
+    @functools.wraps(build)
+    def get() -> T:
+        with lock:
+            return cached()
+
+    get.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return get
+
+
+@built_once
 def get_nlp() -> Language:
     """Return the process-wide Swedish pipeline (tokenizer, lemmatizer, sentence splitting)."""
     nlp = spacy.blank("sv")
