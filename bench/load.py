@@ -53,7 +53,8 @@ CSRF = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
 )
 BASE_ID = re.compile(r'name="base_revision_id" type="hidden" value="(\d*)"')
-THINK = (0.5, 2.0)  # seconds between one user's requests
+THINK = (1.0, 5.0)  # seconds a person reads before the next click (--think changes it)
+SECTION_LIMIT = 1400  # characters: the shortest section the saves write to allows 1,500
 MIX = [  # (kind, weight)
     ("board", 25),
     ("idea page", 25),
@@ -194,7 +195,7 @@ class Stack:
                 [
                     str(BIN / "gunicorn"),
                     "--workers",
-                    "2",
+                    str(self.web_workers),
                     "--threads",
                     "4",
                     "--bind",
@@ -311,8 +312,16 @@ class RoundRobin:
 class User:
     """One simulated person: a requests session with the signed cookie and their own draft."""
 
-    def __init__(self, number: int, stack: Stack, cookie: str, results: Results) -> None:
+    def __init__(
+        self,
+        number: int,
+        stack: Stack,
+        cookie: str,
+        results: Results,
+        think: tuple[float, float] = THINK,
+    ) -> None:
         self.rng = random.Random(number)
+        self.think = think
         self.idea = stack.draft_ideas[number % len(stack.draft_ideas)]
         self.ideas = stack.ideas
         self.results = results
@@ -351,10 +360,12 @@ class User:
 
     def run(self, deadline: float) -> None:
         kinds, weights = zip(*MIX, strict=True)
+        # People arrive over the first pause, not all in the same millisecond.
+        time.sleep(self.rng.uniform(0, self.think[1]))
         while time.time() < deadline:
             kind = self.rng.choices(kinds, weights)[0]
             getattr(self, "do_" + kind.replace(" ", "_"))(deadline)
-            time.sleep(self.rng.uniform(*THINK))  # a person reads before the next click
+            time.sleep(self.rng.uniform(*self.think))  # a person reads before the next click
 
     def do_board(self, _deadline: float) -> None:
         query = self.rng.choice(["", "?q=l%C3%A4rcentrum", "?skede=drafting", ""])
@@ -380,6 +391,7 @@ class User:
         token = _csrf(page.text)
         base = BASE_ID.search(page.text)
         words = " ".join(self.rng.choices(WORDS, k=self.rng.randint(40, 160)))
+        words = words[:SECTION_LIMIT].rsplit(" ", 1)[0]  # a valid save, within the limit
         data = {
             "csrf_token": token,
             "text": words,
@@ -445,10 +457,16 @@ def _csrf(page: str) -> str:
     return (match.group(1) or match.group(2)) if match else ""
 
 
-def run_users(stack: Stack, users: int, seconds: float, results: Results) -> float:
+def run_users(
+    stack: Stack,
+    users: int,
+    seconds: float,
+    results: Results,
+    think: tuple[float, float] = THINK,
+) -> float:
     """Run the users until the deadline; returns the wall time the run took."""
     cookie = stack.cookie()
-    people = [User(n, stack, cookie, results) for n in range(users)]
+    people = [User(n, stack, cookie, results, think) for n in range(users)]
     deadline = time.time() + seconds
     threads = [threading.Thread(target=p.run, args=(deadline,), daemon=True) for p in people]
     started = time.perf_counter()
@@ -478,6 +496,11 @@ def report(results: Results, wall: float, *, since: float | None = None) -> tupl
             f"{p95s[kind]:8.1f} {percentile(values, 0.99):8.1f} "
             f"{sum(1 for s in by_kind[kind] if not s.ok):7d}"
         )
+    slow = [s for s in samples if s.ok and s.ms > 1000]
+    if samples:
+        first = min(s.started for s in samples)
+        early = sum(1 for s in slow if s.started - first < 10)
+        print(f"requests over 1 s: {len(slow)} ({early} of them in the first 10 s)")
     print(f"errors: {len(errors)}")
     for sample in errors[:10]:
         print(f"  {sample.kind}: {sample.detail}")
@@ -509,7 +532,13 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--ideas", type=int, default=10_000)
     parser.add_argument("--two-web", action="store_true", help="two gunicorns, two rq workers")
     parser.add_argument("--port", type=int, default=8101)
-    parser.add_argument("--web-workers", type=int, default=4, help="gunicorn workers each")
+    parser.add_argument("--web-workers", type=int, default=2, help="gunicorn workers each")
+    parser.add_argument(
+        "--think",
+        type=lambda value: tuple(float(v) for v in value.split(",")),
+        default=THINK,
+        help="a user's pause between clicks, MIN,MAX seconds (default 1,5)",
+    )
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
     return parser
 
@@ -519,10 +548,11 @@ def main() -> int:
     with running_stack(args) as stack:
         mode = "two web instances, two workers" if args.two_web else "one web instance, one worker"
         print(
-            f"{args.users} users for {args.seconds:.0f} s against {', '.join(stack.urls)} ({mode})"
+            f"{args.users} users for {args.seconds:.0f} s against {', '.join(stack.urls)} ({mode}),"
+            f" {args.think[0]:g}-{args.think[1]:g} s between a user's clicks"
         )
         results = Results()
-        wall = run_users(stack, args.users, args.seconds, results)
+        wall = run_users(stack, args.users, args.seconds, results, args.think)
         errors, p95s = report(results, wall)
     ok = errors == 0
     for kind, target in TARGETS.items():

@@ -1,0 +1,15 @@
+"""Gunicorn settings Framsyn's web processes start with (gunicorn reads this file from the
+working directory; command-line options override it)."""
+
+from __future__ import annotations
+
+# Longer than a person's pause between clicks, so a kept-alive connection stays usable.
+keepalive = 10
+
+
+def post_worker_init(worker) -> None:
+    """Load the Swedish language pipeline before the worker takes requests: the first check
+    in a process would otherwise hold up every request behind it for a second or two."""
+    from drafting.matching import get_matcher
+
+    get_matcher()
