@@ -1,0 +1,182 @@
+"""The regional balance: every kommun and organisation type, ideas per stage, roles, funds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pipeline.models import (
+    IdeaPartner,
+    Municipality,
+    Organisation,
+    OrgType,
+    ProjectIdea,
+    User,
+    idea_municipality,
+)
+from pipeline.queries import require_team
+from pipeline.reports.common import ACTIVE_STAGES, ReportFilters
+from pipeline.stages import Stage
+
+
+@dataclass
+class BalanceRow:
+    """One kommun (or organisation type): ideas per stage, roles and ESF funds."""
+
+    key: str
+    name: str
+    per_stage: dict[Stage, int] = field(default_factory=dict)
+    lead: int = 0
+    partner: int = 0
+    esf_planned: int = 0
+    esf_applied: int = 0
+    esf_granted: int = 0
+
+    @property
+    def ideas(self) -> int:
+        return sum(self.per_stage.values())
+
+    @property
+    def active(self) -> int:
+        return sum(n for s, n in self.per_stage.items() if s in ACTIVE_STAGES)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing in the pipeline: no active idea, and no organisation here leads or partners
+        in one of the ideas counted."""
+        return self.active == 0 and self.lead == 0 and self.partner == 0
+
+
+@dataclass
+class Balance:
+    """The regional-balance report: every kommun, and every organisation type."""
+
+    municipalities: list[BalanceRow]
+    org_types: list[BalanceRow]
+    filters: ReportFilters
+
+    @property
+    def empty_municipalities(self) -> list[BalanceRow]:
+        return [r for r in self.municipalities if r.active == 0]
+
+
+def _money_columns() -> tuple:
+    """Sums of ESF funds: planned in active ideas, applied for once submitted, and granted."""
+    return (
+        func.coalesce(
+            func.sum(ProjectIdea.esf_share).filter(ProjectIdea.stage.in_(ACTIVE_STAGES)), 0
+        ),
+        func.coalesce(
+            func.sum(ProjectIdea.esf_share).filter(ProjectIdea.submitted_on.is_not(None)), 0
+        ),
+        func.coalesce(func.sum(ProjectIdea.esf_granted), 0),
+    )
+
+
+def _labelled(columns: tuple, *names: str) -> list:
+    return [c.label(n) for c, n in zip(columns, names, strict=True)]
+
+
+def balance(session: Session, actor: User, filters: ReportFilters) -> Balance:
+    """Every kommun of the region (also those with no ideas) and every organisation type."""
+    require_team(actor)
+    conditions = filters.conditions()
+
+    # Ideas per kommun (an idea counts in each of its kommuner) and stage, with funds.
+    per_stage = (
+        select(
+            idea_municipality.c.municipality_id.label("municipality_id"),
+            ProjectIdea.stage.label("stage"),
+            func.count(ProjectIdea.id).label("ideas"),
+            *(
+                c.label(n)
+                for c, n in zip(_money_columns(), ("planned", "applied", "granted"), strict=True)
+            ),
+        )
+        .join(ProjectIdea, ProjectIdea.id == idea_municipality.c.idea_id)
+        .where(*conditions)
+        .group_by(idea_municipality.c.municipality_id, ProjectIdea.stage)
+        .subquery("per_stage")
+    )
+    # Ideas led by, and partnered in by, organisations based in each kommun.
+    led = (
+        select(
+            Organisation.municipality_id.label("municipality_id"),
+            func.count(func.distinct(ProjectIdea.id)).label("n"),
+        )
+        .join(ProjectIdea, ProjectIdea.lead_organisation_id == Organisation.id)
+        .where(*conditions)
+        .group_by(Organisation.municipality_id)
+        .subquery("led")
+    )
+    partnered = (
+        select(
+            Organisation.municipality_id.label("municipality_id"),
+            func.count(func.distinct(IdeaPartner.idea_id)).label("n"),
+        )
+        .join(IdeaPartner, IdeaPartner.organisation_id == Organisation.id)
+        .join(ProjectIdea, ProjectIdea.id == IdeaPartner.idea_id)
+        .where(*conditions)
+        .group_by(Organisation.municipality_id)
+        .subquery("partnered")
+    )
+    rows: dict[int, BalanceRow] = {}
+    query = (
+        select(
+            Municipality.id,
+            Municipality.code,
+            Municipality.name,
+            func.coalesce(led.c.n, 0),
+            func.coalesce(partnered.c.n, 0),
+            per_stage.c.stage,
+            func.coalesce(per_stage.c.ideas, 0),
+            func.coalesce(per_stage.c.planned, 0),
+            func.coalesce(per_stage.c.applied, 0),
+            func.coalesce(per_stage.c.granted, 0),
+        )
+        .outerjoin(led, led.c.municipality_id == Municipality.id)
+        .outerjoin(partnered, partnered.c.municipality_id == Municipality.id)
+        .outerjoin(per_stage, per_stage.c.municipality_id == Municipality.id)
+        .order_by(Municipality.name, Municipality.id)
+    )
+    for mid, code, name, lead, partner, stage, ideas, planned, applied, granted in session.execute(
+        query
+    ):
+        row = rows.setdefault(mid, BalanceRow(code, name, lead=lead, partner=partner))
+        if stage is not None:
+            row.per_stage[Stage(stage)] = ideas
+            row.esf_planned += planned
+            row.esf_applied += applied
+            row.esf_granted += granted
+
+    return Balance(list(rows.values()), _org_types(session, conditions), filters)
+
+
+def _org_types(session: Session, conditions: list) -> list[BalanceRow]:
+    """Ideas led per organisation type and stage with funds, and partner roles per type."""
+    rows = {t: BalanceRow(t.value, t.value) for t in OrgType}
+    led = (
+        select(Organisation.type, ProjectIdea.stage, func.count(ProjectIdea.id), *_money_columns())
+        .join(ProjectIdea, ProjectIdea.lead_organisation_id == Organisation.id)
+        .where(*conditions)
+        .group_by(Organisation.type, ProjectIdea.stage)
+    )
+    for org_type, stage, ideas, planned, applied, granted in session.execute(led):
+        row = rows[OrgType(org_type)]
+        row.per_stage[Stage(stage)] = ideas
+        row.lead += ideas
+        row.esf_planned += planned
+        row.esf_applied += applied
+        row.esf_granted += granted
+    partner = (
+        select(Organisation.type, func.count(func.distinct(IdeaPartner.idea_id)))
+        .join(IdeaPartner, IdeaPartner.organisation_id == Organisation.id)
+        .join(ProjectIdea, ProjectIdea.id == IdeaPartner.idea_id)
+        .where(*conditions)
+        .group_by(Organisation.type)
+    )
+    for org_type, count in session.execute(partner):
+        rows[OrgType(org_type)].partner = count
+    return list(rows.values())

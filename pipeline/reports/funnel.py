@@ -1,0 +1,218 @@
+"""The funnel: ideas per stage, how many passed each stage, time in stage, stalled ideas."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from pipeline.models import ActivityLog, Organisation, ProjectIdea, StageChange, User
+from pipeline.queries import require_team
+from pipeline.reports.common import (
+    STALLABLE_STAGES,
+    STALLED_LIST_LIMIT,
+    ActivitySource,
+    ReportFilters,
+    days_between,
+    latest_of,
+    median_by,
+)
+from pipeline.stages import BOARD_ORDER, Stage
+
+
+@dataclass
+class FunnelRow:
+    """One stage: ideas in it now, how many entered and left it in the period, median days."""
+
+    stage: Stage
+    now: int = 0
+    entered: int = 0
+    left: int = 0
+    median_days: float | None = None
+    stays: int = 0
+    stalled: int = 0
+
+
+@dataclass(frozen=True)
+class StalledIdea:
+    """An idea with no activity for longer than the limit."""
+
+    id: int
+    title: str
+    stage: Stage
+    lead: str | None
+    last_activity: dt.datetime
+    days: int
+
+
+@dataclass
+class Funnel:
+    """The funnel report."""
+
+    rows: list[FunnelRow]
+    stalled: list[StalledIdea]
+    stalled_total: int
+    stalled_after_days: int
+    filters: ReportFilters
+
+    @property
+    def total(self) -> int:
+        return sum(r.now for r in self.rows)
+
+
+def _history_with_ends(filters: ReportFilters):
+    """Every stay in a stage: the idea, the stage, when it began and when it ended (or NULL).
+
+    Only ideas with a stage change in the period are windowed, and only changes before its end.
+    """
+    start, end = filters.period
+    moved = select(StageChange.idea_id).where(
+        StageChange.created_at >= start, StageChange.created_at < end
+    )
+    return (
+        select(
+            StageChange.idea_id.label("idea_id"),
+            StageChange.to_stage.label("stage"),
+            StageChange.created_at.label("began"),
+            func.lead(StageChange.created_at)
+            .over(
+                partition_by=StageChange.idea_id,
+                order_by=(StageChange.created_at, StageChange.id),
+            )
+            .label("ended"),
+        )
+        .join(ProjectIdea, ProjectIdea.id == StageChange.idea_id)
+        .where(StageChange.idea_id.in_(moved), StageChange.created_at < end)
+        .where(*filters.conditions())
+        .subquery("stays")
+    )
+
+
+def funnel(
+    session: Session,
+    actor: User,
+    filters: ReportFilters,
+    *,
+    now: dt.datetime,
+    activity: tuple[ActivitySource, ...] = (),
+    stalled_limit: int = STALLED_LIST_LIMIT,
+) -> Funnel:
+    """Ideas per stage now, the period's flow, median days per stage and the stalled ideas.
+
+    `activity` adds other layers' timestamps (such as a draft's last edit) to what counts as
+    activity when deciding whether an idea has stalled.
+    """
+    require_team(actor)
+    conditions = filters.conditions()
+    start, end = filters.period
+    rows = {stage: FunnelRow(stage) for stage in BOARD_ORDER}
+
+    for stage, count in session.execute(
+        select(ProjectIdea.stage, func.count(ProjectIdea.id))
+        .where(*conditions)
+        .group_by(ProjectIdea.stage)
+    ):
+        rows[stage].now = count
+
+    in_period = and_(StageChange.created_at >= start, StageChange.created_at < end)
+    flows = (
+        select(StageChange.to_stage, func.count(func.distinct(StageChange.idea_id)))
+        .join(ProjectIdea, ProjectIdea.id == StageChange.idea_id)
+        .where(in_period, *conditions)
+        .group_by(StageChange.to_stage)
+    )
+    for stage, count in session.execute(flows):
+        rows[stage].entered = count
+    outflows = (
+        select(StageChange.from_stage, func.count(func.distinct(StageChange.idea_id)))
+        .join(ProjectIdea, ProjectIdea.id == StageChange.idea_id)
+        .where(in_period, StageChange.from_stage.is_not(None), *conditions)
+        .group_by(StageChange.from_stage)
+    )
+    for stage, count in session.execute(outflows):
+        rows[stage].left = count
+
+    # Median days of the stays that ended in the period.
+    stays = _history_with_ends(filters)
+    ended = (
+        select(stays.c.stage, days_between(stays.c.began, stays.c.ended).label("days"))
+        .where(stays.c.ended.is_not(None), stays.c.ended >= start, stays.c.ended < end)
+        .subquery("ended_stays")
+    )
+    for stage, median, count in session.execute(median_by(ended.c.days, ended.c.stage, ended)):
+        row = rows[Stage(stage)]
+        row.median_days = round(float(median), 1)
+        row.stays = int(count)
+
+    stalled_condition = _stalled(filters, now, activity)
+    for stage, count in session.execute(
+        select(ProjectIdea.stage, func.count(ProjectIdea.id))
+        .where(stalled_condition, *conditions)
+        .group_by(ProjectIdea.stage)
+    ):
+        rows[stage].stalled = count
+
+    return Funnel(
+        rows=[rows[s] for s in BOARD_ORDER],
+        stalled=_stalled_ideas(session, filters, now, activity, stalled_limit),
+        stalled_total=sum(r.stalled for r in rows.values()),
+        stalled_after_days=filters.stalled_after_days,
+        filters=filters,
+    )
+
+
+def _activity_since(cutoff: dt.datetime, sources: tuple[ActivitySource, ...]) -> ColumnElement:
+    """True when an idea has logged activity, or activity in `sources`, at or after `cutoff`."""
+    found = [
+        exists().where(ActivityLog.idea_id == ProjectIdea.id, ActivityLog.created_at >= cutoff)
+    ]
+    for idea_id, stamp in sources:
+        found.append(exists().where(idea_id == ProjectIdea.id, stamp >= cutoff))
+    return or_(*found)
+
+
+def _stalled(
+    filters: ReportFilters, now: dt.datetime, sources: tuple[ActivitySource, ...]
+) -> ColumnElement[bool]:
+    """Ideas in an open stage with no stage change, edit or other activity since the cutoff."""
+    cutoff = now - dt.timedelta(days=filters.stalled_after_days)
+    return and_(
+        ProjectIdea.stage.in_(STALLABLE_STAGES),
+        ProjectIdea.stage_changed_at < cutoff,
+        ProjectIdea.updated_at < cutoff,
+        ~_activity_since(cutoff, sources),
+    )
+
+
+def _last_activity(sources: tuple[ActivitySource, ...]) -> ColumnElement:
+    """The latest of an idea's stage change, edit and other activity (correlated subqueries)."""
+    stamps = [ProjectIdea.stage_changed_at, ProjectIdea.updated_at]
+    logged = [(ActivityLog.idea_id, ActivityLog.created_at), *sources]
+    for idea_id, stamp in logged:
+        latest = select(func.max(stamp)).where(idea_id == ProjectIdea.id).scalar_subquery()
+        stamps.append(func.coalesce(latest, ProjectIdea.stage_changed_at))
+    return latest_of(*stamps)
+
+
+def _stalled_ideas(
+    session: Session,
+    filters: ReportFilters,
+    now: dt.datetime,
+    sources: tuple[ActivitySource, ...],
+    limit: int,
+) -> list[StalledIdea]:
+    """The stalled ideas that have waited longest (at most `limit`)."""
+    last = _last_activity(sources).label("last_activity")
+    query = (
+        select(ProjectIdea.id, ProjectIdea.title, ProjectIdea.stage, Organisation.name, last)
+        .outerjoin(Organisation, Organisation.id == ProjectIdea.lead_organisation_id)
+        .where(_stalled(filters, now, sources), *filters.conditions())
+        .order_by(last, ProjectIdea.id)
+        .limit(limit)
+    )
+    return [
+        StalledIdea(id, title, stage, lead, at, int((now - at).total_seconds() // 86400))
+        for id, title, stage, lead, at in session.execute(query)
+    ]
