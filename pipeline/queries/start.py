@@ -1,0 +1,95 @@
+"""The start pages: an actor's own ideas, and what waits for the support team."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import Session
+
+import pipeline.guards  # noqa: F401  (registers the table's guards)
+from pipeline.models import Call, ProjectIdea, User
+from pipeline.queries.access import ideas_for, require_team
+from pipeline.queries.board import CALLS_CLOSING_WITHIN_DAYS, INBOX_LIMIT, _card_options
+from pipeline.stages import FINAL_STAGES, OPEN_STAGES, Stage
+
+
+def my_ideas(session: Session, actor: User, limit: int = 100) -> list[ProjectIdea]:
+    """The ideas an actor's organisation leads or partners in, most recently changed first."""
+    return list(
+        session.scalars(
+            ideas_for(actor)
+            .where(ProjectIdea.stage.not_in(FINAL_STAGES))
+            .order_by(ProjectIdea.updated_at.desc(), ProjectIdea.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+@dataclass
+class Inbox:
+    """What waits for the support team."""
+
+    in_review: list[ProjectIdea]
+    in_review_count: int
+    new: list[ProjectIdea]
+    new_count: int
+    stalled: list[ProjectIdea]
+    stalled_count: int
+    closing_calls: list[Call]
+    stalled_after_days: int
+
+
+def team_inbox(
+    session: Session,
+    actor: User,
+    *,
+    now: dt.datetime,
+    stalled_after_days: int,
+    limit: int = INBOX_LIMIT,
+) -> Inbox:
+    """Ideas in review, new ideas, ideas stalled in an open stage and calls closing soon."""
+    require_team(actor)
+    cutoff = now - dt.timedelta(days=stalled_after_days)
+    in_review = ProjectIdea.stage == Stage.REVIEW
+    new = ProjectIdea.stage == Stage.IDEA
+    stalled = and_(ProjectIdea.stage.in_(OPEN_STAGES), ProjectIdea.stage_changed_at < cutoff)
+    counts = session.execute(
+        select(
+            func.count(ProjectIdea.id).filter(in_review),
+            func.count(ProjectIdea.id).filter(new),
+            func.count(ProjectIdea.id).filter(stalled),
+        ).where(ProjectIdea.stage.in_(OPEN_STAGES))
+    ).one()
+
+    def first(condition: ColumnElement[bool]) -> list[ProjectIdea]:
+        return list(
+            session.scalars(
+                select(ProjectIdea)
+                .where(condition)
+                .order_by(ProjectIdea.stage_changed_at, ProjectIdea.id)
+                .limit(limit)
+                .options(*_card_options())
+            )
+        )
+
+    today = now.date()
+    closing = session.scalars(
+        select(Call)
+        .where(
+            Call.closes >= today,
+            Call.closes <= today + dt.timedelta(days=CALLS_CLOSING_WITHIN_DAYS),
+        )
+        .order_by(Call.closes, Call.name)
+    )
+    return Inbox(
+        in_review=first(in_review),
+        in_review_count=counts[0],
+        new=first(new),
+        new_count=counts[1],
+        stalled=first(stalled),
+        stalled_count=counts[2],
+        closing_calls=list(closing),
+        stalled_after_days=stalled_after_days,
+    )
