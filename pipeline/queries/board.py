@@ -11,7 +11,6 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 from sqlalchemy.sql.functions import FunctionElement
 
-import pipeline.guards  # noqa: F401  (registers the table's guards)
 from pipeline.models import (
     Call,
     IdeaPartner,

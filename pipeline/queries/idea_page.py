@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-import pipeline.guards  # noqa: F401  (registers the table's guards)
 from pipeline.i18n import Text
 from pipeline.models import Comment, ProjectIdea, StageChange, User, Visibility
 from pipeline.queries.access import get_idea, ideas_for

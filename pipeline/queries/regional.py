@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-import pipeline.guards  # noqa: F401  (registers the table's guards)
 from pipeline.errors import NotFound
 from pipeline.i18n import Text
 from pipeline.models import ProjectIdea, User

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
-import pipeline.guards  # noqa: F401  (registers the table's guards)
 from pipeline.models import Call, ProjectIdea, User
 from pipeline.queries.access import ideas_for, require_team
 from pipeline.queries.board import CALLS_CLOSING_WITHIN_DAYS, INBOX_LIMIT, _card_options
