@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from pipeline import accounts, registry
 from pipeline.accounts import FieldConflict
@@ -66,6 +67,22 @@ def _field_error(form: FlaskForm, error: FieldConflict) -> None:
     target.errors = [*target.errors, text(error.text)]
 
 
+def _apply(form: FlaskForm, change, endpoint: str, message=None):
+    """Run a service change for a valid form: commit and go to `endpoint` with a message (made
+    from the change's result), or roll back and show the service's complaint next to its field
+    and return None so the form is shown again with what the user typed."""
+    session = db.session()
+    try:
+        result = change(session)
+    except FieldConflict as error:
+        session.rollback()
+        _field_error(form, error)
+        return None
+    session.commit()
+    flash(message(result) if message else _("Ändringarna är sparade."), "success")
+    return redirect(url_for(endpoint))
+
+
 @bp.get("/")
 def index():
     """What the user may administer."""
@@ -85,17 +102,15 @@ def organisations():
 def organisation_new():
     _allow(accounts.may_manage_organisations(current_user))
     form = OrganisationForm()
-    if form.validate_on_submit():
-        session = db.session()
-        try:
-            org = registry.create_organisation(session, current_user, _organisation_data(form))
-        except FieldConflict as error:
-            session.rollback()
-            _field_error(form, error)
-        else:
-            session.commit()
-            flash(_("Organisationen %(name)s är registrerad.", name=org.name), "success")
-            return redirect(url_for("admin.organisations"))
+    if form.validate_on_submit() and (
+        done := _apply(
+            form,
+            lambda s: registry.create_organisation(s, current_user, _organisation_data(form)),
+            "admin.organisations",
+            lambda org: _("Organisationen %(name)s är registrerad.", name=org.name),
+        )
+    ):
+        return done
     return render_template("admin/organisation_form.html", form=form, organisation=None)
 
 
@@ -104,17 +119,14 @@ def organisation_edit(org_id: int):
     _allow(accounts.may_manage_organisations(current_user))
     org = _get(Organisation, org_id)
     form = OrganisationForm(obj=org, editing=org)
-    if form.validate_on_submit():
-        session = db.session()
-        try:
-            registry.update_organisation(session, current_user, org, _organisation_data(form))
-        except FieldConflict as error:
-            session.rollback()
-            _field_error(form, error)
-        else:
-            session.commit()
-            flash(_("Ändringarna är sparade."), "success")
-            return redirect(url_for("admin.organisations"))
+    if form.validate_on_submit() and (
+        done := _apply(
+            form,
+            lambda s: registry.update_organisation(s, current_user, org, _organisation_data(form)),
+            "admin.organisations",
+        )
+    ):
+        return done
     return render_template("admin/organisation_form.html", form=form, organisation=org)
 
 
@@ -140,27 +152,31 @@ def users():
 def user_invite():
     _allow(accounts.may_invite(current_user))
     form = InviteForm(actor=current_user)
-    if form.validate_on_submit():
-        session = db.session()
-        try:
-            user = accounts.invite_user(
-                session,
-                current_user,
-                name=form.name.data,
-                email=form.email.data,
-                role=Role(form.role.data),
-                organisation_id=form.organisation_id.data,
-                locale=form.locale.data,
-            )
-        except FieldConflict as error:
-            session.rollback()
-            _field_error(form, error)
-        else:
-            send_invitation(session, user)
-            session.commit()
-            message = _("Inbjudan till %(email)s är skickad. Länken gäller i sju dagar.")
-            flash(message % {"email": user.email}, "success")
-            return redirect(url_for("admin.users"))
+
+    def invite(session: Session) -> User:
+        user = accounts.invite_user(
+            session,
+            current_user,
+            name=form.name.data,
+            email=form.email.data,
+            role=Role(form.role.data),
+            organisation_id=form.organisation_id.data,
+            locale=form.locale.data,
+        )
+        send_invitation(session, user)
+        return user
+
+    if form.validate_on_submit() and (
+        done := _apply(
+            form,
+            invite,
+            "admin.users",
+            lambda user: _(
+                "Inbjudan till %(email)s är skickad. Länken gäller i sju dagar.", email=user.email
+            ),
+        )
+    ):
+        return done
     return render_template("admin/user_invite.html", form=form)
 
 
@@ -180,25 +196,22 @@ def user_edit(user_id: int):
     _allow(accounts.may_manage_users(current_user))
     user = _get(User, user_id)
     form = UserForm(obj=user)
-    if form.validate_on_submit():
-        session = db.session()
-        try:
-            accounts.update_user(
-                session,
+    if form.validate_on_submit() and (
+        done := _apply(
+            form,
+            lambda s: accounts.update_user(
+                s,
                 current_user,
                 user,
                 name=form.name.data,
                 role=Role(form.role.data),
                 organisation_id=form.organisation_id.data,
                 is_active=form.is_active.data,
-            )
-        except FieldConflict as error:
-            session.rollback()
-            _field_error(form, error)
-        else:
-            session.commit()
-            flash(_("Ändringarna är sparade."), "success")
-            return redirect(url_for("admin.users"))
+            ),
+            "admin.users",
+        )
+    ):
+        return done
     return render_template("admin/user_edit.html", form=form, user=user)
 
 
@@ -215,17 +228,15 @@ def calls():
 def call_new():
     _allow(accounts.may_manage_calls(current_user))
     form = CallForm(data={"region": load_region(current_app.config["FRAMSYN_REGION"]).esf_region})
-    if form.validate_on_submit():
-        session = db.session()
-        try:
-            call = registry.create_call(session, current_user, _call_data(form))
-        except FieldConflict as error:
-            session.rollback()
-            _field_error(form, error)
-        else:
-            session.commit()
-            flash(_("Utlysningen %(name)s är registrerad.", name=call.name), "success")
-            return redirect(url_for("admin.calls"))
+    if form.validate_on_submit() and (
+        done := _apply(
+            form,
+            lambda s: registry.create_call(s, current_user, _call_data(form)),
+            "admin.calls",
+            lambda call: _("Utlysningen %(name)s är registrerad.", name=call.name),
+        )
+    ):
+        return done
     return render_template("admin/call_form.html", form=form, call=None)
 
 
@@ -234,17 +245,14 @@ def call_edit(call_id: int):
     _allow(accounts.may_manage_calls(current_user))
     call = _get(Call, call_id)
     form = CallForm(obj=call, editing=call)
-    if form.validate_on_submit():
-        session = db.session()
-        try:
-            registry.update_call(session, current_user, call, _call_data(form))
-        except FieldConflict as error:
-            session.rollback()
-            _field_error(form, error)
-        else:
-            session.commit()
-            flash(_("Ändringarna är sparade."), "success")
-            return redirect(url_for("admin.calls"))
+    if form.validate_on_submit() and (
+        done := _apply(
+            form,
+            lambda s: registry.update_call(s, current_user, call, _call_data(form)),
+            "admin.calls",
+        )
+    ):
+        return done
     return render_template("admin/call_form.html", form=form, call=call)
 
 
@@ -278,23 +286,17 @@ def municipalities():
 def municipality_new():
     _allow(accounts.may_manage_municipalities(current_user))
     form = MunicipalityForm()
-    if form.validate_on_submit():
-        session = db.session()
-        try:
-            muni = registry.add_municipality(
-                session,
-                current_user,
-                code=form.code.data,
-                name=form.name.data,
-                region=_region_name(),
-            )
-        except FieldConflict as error:
-            session.rollback()
-            _field_error(form, error)
-        else:
-            session.commit()
-            flash(_("%(name)s är tillagd.", name=muni.name), "success")
-            return redirect(url_for("admin.municipalities"))
+    if form.validate_on_submit() and (
+        done := _apply(
+            form,
+            lambda s: registry.add_municipality(
+                s, current_user, code=form.code.data, name=form.name.data, region=_region_name()
+            ),
+            "admin.municipalities",
+            lambda muni: _("%(name)s är tillagd.", name=muni.name),
+        )
+    ):
+        return done
     return render_template("admin/municipality_form.html", form=form, municipality=None)
 
 
@@ -303,17 +305,14 @@ def municipality_edit(muni_id: int):
     _allow(accounts.may_manage_municipalities(current_user))
     muni = _get(Municipality, muni_id)
     form = MunicipalityRenameForm(obj=muni)
-    if form.validate_on_submit():
-        session = db.session()
-        try:
-            registry.rename_municipality(session, current_user, muni, form.name.data)
-        except FieldConflict as error:
-            session.rollback()
-            _field_error(form, error)
-        else:
-            session.commit()
-            flash(_("Ändringarna är sparade."), "success")
-            return redirect(url_for("admin.municipalities"))
+    if form.validate_on_submit() and (
+        done := _apply(
+            form,
+            lambda s: registry.rename_municipality(s, current_user, muni, form.name.data),
+            "admin.municipalities",
+        )
+    ):
+        return done
     return render_template("admin/municipality_form.html", form=form, municipality=muni)
 
 
