@@ -7,6 +7,7 @@ import re
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
 from drafting import review
@@ -322,8 +323,9 @@ def checklist_decision(idea_id: int):
     if not form.validate_on_submit():
         flash(_("Välj uppfyllt eller inte uppfyllt."), "error")
     else:
-        try:
-            review.set_checklist_override(
+        _decide(
+            session,
+            lambda: review.set_checklist_override(
                 session,
                 current_user,
                 draft,
@@ -331,16 +333,25 @@ def checklist_decision(idea_id: int):
                 form.item.data,
                 form.met.data == "1",
                 form.reason.data or "",
-            )
-        except PipelineError as error:
-            if error.status != 400:
-                raise
-            session.rollback()
-            flash(_error_text(error), "error")
-        else:
-            session.commit()
-            flash(_("Bedömningen är sparad."), "success")
+            ),
+            _("Bedömningen är sparad."),
+        )
     return redirect(url_for("drafts.overview", idea_id=idea_id) + _principle_anchor(form))
+
+
+def _decide(session: Session, change, message: str) -> None:
+    """Save a team decision: commit with `message`, or roll back and flash why it was refused
+    (a refusal for bad input; other domain errors reach the error pages)."""
+    try:
+        change()
+    except PipelineError as error:
+        if error.status != 400:
+            raise
+        session.rollback()
+        flash(_error_text(error), "error")
+    else:
+        session.commit()
+        flash(message, "success")
 
 
 @bp.post("/niva")
@@ -353,23 +364,18 @@ def level_decision(idea_id: int):
     if not form.validate_on_submit():
         flash(_("Välj en nivå."), "error")
     else:
-        try:
-            review.set_level_override(
+        _decide(
+            session,
+            lambda: review.set_level_override(
                 session,
                 current_user,
                 draft,
                 form.principle.data,
                 form.level.data or None,
                 form.reason.data or "",
-            )
-        except PipelineError as error:
-            if error.status != 400:
-                raise
-            session.rollback()
-            flash(_error_text(error), "error")
-        else:
-            session.commit()
-            flash(_("Bedömningen av nivån är sparad."), "success")
+            ),
+            _("Bedömningen av nivån är sparad."),
+        )
     return redirect(url_for("drafts.overview", idea_id=idea_id) + _principle_anchor(form))
 
 
