@@ -18,7 +18,6 @@ from drafting.models import (
     CheckRun,
     Draft,
     LevelOverride,
-    SectionComment,
     SignOff,
 )
 from drafting.results import ChecklistItem, Evidence
@@ -27,21 +26,19 @@ from drafting.revisions import (
     current_check,
     latest_revisions,
     require_view,
-    section_of,
     template_for,
 )
 from drafting.templates import Section
 from pipeline.errors import InvalidData, NotAllowed, NotFound
 from pipeline.i18n import Text
-from pipeline.models import User, Visibility, utcnow
-from pipeline.services import TEXT_MAX, log_activity
+from pipeline.models import User, utcnow
+from pipeline.services import log_activity
 from pipeline.stages import Stage
 
 MANDATORY_PRINCIPLES = ("jamstalldhet", "tillganglighet", "likabehandling")
 LEVELS = ("absent", "mentioned", "concrete", "integrated")
 GATE_LEVEL = "concrete"
 REASON_MAX = 2000
-QUOTE_MAX = 1000
 
 PRINCIPLE_LABELS: dict[str, Text] = {
     "jamstalldhet": Text("Jämställdhet", "Gender equality"),
@@ -374,128 +371,6 @@ def revoke_sign_off(session: Session, actor: User, draft: Draft) -> SignOff | No
         session, actor, "draft.sign_off_revoke", row, idea=draft.idea, number=row.revision_number
     )
     return row
-
-
-# --- Section comments -------------------------------------------------------------------------
-
-
-def add_section_comment(
-    session: Session,
-    actor: User,
-    draft: Draft,
-    section_key: str,
-    body: str,
-    *,
-    quote: str = "",
-    visibility: Visibility = Visibility.SHARED,
-) -> SectionComment:
-    """Comment on a section (optionally on a quoted passage); internal is for the team."""
-    require_view(draft.idea, actor)
-    section_of(draft, section_key)
-    if visibility == Visibility.INTERNAL and not actor.is_team:
-        raise NotAllowed(
-            Text(
-                "Bara stödteamet kan skriva interna kommentarer.",
-                "Only the support team can write internal comments.",
-            )
-        )
-    body = (body or "").strip()
-    quote = " ".join((quote or "").split())
-    if not body:
-        raise InvalidData(Text("Kommentaren är tom.", "The comment is empty."))
-    if len(body) > TEXT_MAX or len(quote) > QUOTE_MAX:
-        raise InvalidData(
-            Text(
-                f"En kommentar får vara högst {TEXT_MAX} tecken och ett citat {QUOTE_MAX}.",
-                f"A comment may be at most {TEXT_MAX} characters and a quote {QUOTE_MAX}.",
-            )
-        )
-    comment = SectionComment(
-        draft_id=draft.id,
-        section_key=section_key,
-        quote=quote,
-        body=body,
-        author=actor,
-        visibility=visibility,
-        created_at=utcnow(),
-    )
-    session.add(comment)
-    session.flush()
-    log_activity(
-        session,
-        actor,
-        "draft.comment",
-        comment,
-        idea=draft.idea,
-        section=section_key,
-        visibility=visibility.value,
-    )
-    return comment
-
-
-def section_comments(
-    session: Session,
-    actor: User,
-    draft: Draft,
-    section_key: str | None = None,
-    *,
-    include_resolved: bool = True,
-) -> list[SectionComment]:
-    """The comments `actor` may see, oldest first (optionally of one section)."""
-    require_view(draft.idea, actor)
-    query = select(SectionComment).where(SectionComment.draft_id == draft.id)
-    if section_key is not None:
-        query = query.where(SectionComment.section_key == section_key)
-    if not actor.is_team:
-        query = query.where(SectionComment.visibility == Visibility.SHARED)
-    if not include_resolved:
-        query = query.where(SectionComment.resolved_at.is_(None))
-    return list(session.scalars(query.order_by(SectionComment.id)))
-
-
-def open_comment_counts(session: Session, actor: User, draft: Draft) -> dict[str, int]:
-    """{section key: unresolved comments `actor` may see}."""
-    query = (
-        select(SectionComment.section_key, func.count(SectionComment.id))
-        .where(SectionComment.draft_id == draft.id, SectionComment.resolved_at.is_(None))
-        .group_by(SectionComment.section_key)
-    )
-    if not actor.is_team:
-        query = query.where(SectionComment.visibility == Visibility.SHARED)
-    return dict(session.execute(query).tuples().all())
-
-
-def resolve_section_comment(
-    session: Session, actor: User, draft: Draft, comment_id: int, *, reopen: bool = False
-) -> SectionComment:
-    """Mark a comment resolved (or open again); its author, the editors and the team may."""
-    comment = session.get(SectionComment, comment_id)
-    if comment is None or comment.draft_id != draft.id or not comment.can_view(actor):
-        raise NotFound(Text("Kommentaren finns inte.", "The comment does not exist."))
-    require_view(draft.idea, actor)
-    if not (actor.is_team or draft.idea.can_edit(actor) or comment.author_id == actor.id):
-        raise NotAllowed(
-            Text(
-                "Du kan inte markera den här kommentaren som löst.",
-                "You cannot resolve this comment.",
-            )
-        )
-    if reopen:
-        comment.resolved_at = None
-        comment.resolved_by = None
-    elif comment.resolved_at is None:
-        comment.resolved_at = utcnow()
-        comment.resolved_by = actor
-    session.flush()
-    log_activity(
-        session,
-        actor,
-        "draft.comment_reopen" if reopen else "draft.comment_resolve",
-        comment,
-        idea=draft.idea,
-        section=comment.section_key,
-    )
-    return comment
 
 
 # --- The gate ---------------------------------------------------------------------------------

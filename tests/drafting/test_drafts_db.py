@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, select
 
-from drafting import review
+from drafting import review, section_comments
 from drafting.demo import complete_sections, load_demo_drafts, weak_sections
 from drafting.models import ChecklistOverride, Draft, SectionRevision
 from drafting.revisions import get_or_create_draft, latest_revision, save_section
@@ -112,7 +112,7 @@ def test_sign_off_is_for_the_team_in_review_and_can_be_revoked(session, people, 
 
 
 def test_section_comments_visibility_and_resolving(session, people, draft):
-    shared = review.add_section_comment(
+    shared = section_comments.add_section_comment(
         session,
         people["partner"],
         draft,
@@ -121,27 +121,35 @@ def test_section_comments_visibility_and_resolving(session, people, draft):
         quote="Syftet är  att fler\n deltagare",
     )
     assert shared.quote == "Syftet är att fler deltagare"
-    internal = review.add_section_comment(
+    internal = section_comments.add_section_comment(
         session, people["support"], draft, "syfte", "Svagt.", visibility=Visibility.INTERNAL
     )
     with pytest.raises(NotAllowed):
-        review.add_section_comment(
+        section_comments.add_section_comment(
             session, people["owner"], draft, "syfte", "x", visibility=Visibility.INTERNAL
         )
     with pytest.raises(NotFound):
-        review.add_section_comment(session, people["other"], draft, "syfte", "Hej")
+        section_comments.add_section_comment(session, people["other"], draft, "syfte", "Hej")
     with pytest.raises(InvalidData):
-        review.add_section_comment(session, people["owner"], draft, "syfte", "   ")
-    assert review.section_comments(session, people["owner"], draft) == [shared]
-    assert review.section_comments(session, people["support"], draft) == [shared, internal]
-    assert review.open_comment_counts(session, people["owner"], draft) == {"syfte": 1}
-    assert review.open_comment_counts(session, people["admin"], draft) == {"syfte": 2}
+        section_comments.add_section_comment(session, people["owner"], draft, "syfte", "   ")
+    assert section_comments.section_comments(session, people["owner"], draft) == [shared]
+    assert section_comments.section_comments(session, people["support"], draft) == [
+        shared,
+        internal,
+    ]
+    assert section_comments.open_comment_counts(session, people["owner"], draft) == {"syfte": 1}
+    assert section_comments.open_comment_counts(session, people["admin"], draft) == {"syfte": 2}
     with pytest.raises(NotFound):
-        review.resolve_section_comment(session, people["owner"], draft, internal.id)
-    review.resolve_section_comment(session, people["owner"], draft, shared.id)
+        section_comments.resolve_section_comment(session, people["owner"], draft, internal.id)
+    section_comments.resolve_section_comment(session, people["owner"], draft, shared.id)
     assert shared.is_resolved and shared.resolved_by == people["owner"]
-    assert review.section_comments(session, people["owner"], draft, include_resolved=False) == []
-    review.resolve_section_comment(session, people["owner"], draft, shared.id, reopen=True)
+    assert (
+        section_comments.section_comments(session, people["owner"], draft, include_resolved=False)
+        == []
+    )
+    section_comments.resolve_section_comment(
+        session, people["owner"], draft, shared.id, reopen=True
+    )
     assert not shared.is_resolved
 
 

@@ -8,8 +8,9 @@ from drafting.files import store_file
 from drafting.jobs import create_job
 from drafting.jobs_models import FilePurpose, JobKind, JobStatus
 from drafting.models import LevelOverride, RevisionSource
-from drafting.review import add_section_comment, checklists, set_checklist_override
+from drafting.review import checklists, set_checklist_override
 from drafting.revisions import get_or_create_draft, latest_revision, save_section
+from drafting.section_comments import add_section_comment
 from pipeline.accounts import invite_user
 from pipeline.db import make_engine, make_session_factory
 from pipeline.demo import load_demo_data

@@ -8,7 +8,8 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from drafting.review import LEVELS, QUOTE_MAX, REASON_MAX
+from drafting.review import LEVELS, REASON_MAX
+from drafting.section_comments import QUOTE_MAX
 from pipeline.services import TEXT_MAX
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
-from drafting import review
+from drafting import review, section_comments
 from drafting.models import Draft, SectionRevision
 from drafting.revisions import (
     EditConflict,
@@ -80,8 +80,8 @@ def _editor_context(idea: ProjectIdea, draft: Draft, key: str) -> dict:
         "run": run,
         "findings": findings,
         "levels": review.principle_levels(session, draft, run),
-        "comments": review.section_comments(session, current_user, draft, key),
-        "comment_counts": review.open_comment_counts(session, current_user, draft),
+        "comments": section_comments.section_comments(session, current_user, draft, key),
+        "comment_counts": section_comments.open_comment_counts(session, current_user, draft),
         "comment_form": CommentForm(formdata=None),
         "can_edit": can_edit_draft(draft, current_user),
         "previous": template.sections[position - 1] if position > 0 else None,
@@ -123,7 +123,7 @@ def overview(idea_id: int):
         sign_off=review.active_sign_off(session, draft),
         sign_offs=review.sign_offs(session, draft),
         revisions=revisions(session, draft),
-        comment_counts=review.open_comment_counts(session, current_user, draft),
+        comment_counts=section_comments.open_comment_counts(session, current_user, draft),
         missing=review.missing_sections(session, draft, draft.template_key),
         below=review.principles_below_gate(session, draft),
         can_edit=can_edit_draft(draft, current_user),
@@ -268,7 +268,7 @@ def comment(idea_id: int, key: str):
     session = db.session()
     form = CommentForm()
     if form.validate_on_submit():
-        review.add_section_comment(
+        section_comments.add_section_comment(
             session,
             current_user,
             draft,
@@ -299,7 +299,9 @@ def resolve(idea_id: int, comment_id: int):
     idea, draft = _load(idea_id)
     session = db.session()
     reopen = request.form.get("reopen") == "1"
-    found = review.resolve_section_comment(session, current_user, draft, comment_id, reopen=reopen)
+    found = section_comments.resolve_section_comment(
+        session, current_user, draft, comment_id, reopen=reopen
+    )
     session.commit()
     flash(_("Kommentaren är öppen igen.") if reopen else _("Kommentaren är löst."), "success")
     return redirect(
