@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from pipeline.accounts import is_admin, require
 from pipeline.models import ActivityLog, ProjectIdea, User
+from pipeline.queries import Page
 
 PER_PAGE = 50
 
@@ -29,26 +30,6 @@ class AuditFilters:
     idea_id: int | None = None
     since: dt.datetime | None = None
     until: dt.datetime | None = None
-
-
-@dataclass(frozen=True)
-class AuditPage:
-    entries: list[ActivityLog]
-    total: int
-    number: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
 
 
 def _filtered(filters: AuditFilters) -> Select:
@@ -71,7 +52,7 @@ def _filtered(filters: AuditFilters) -> Select:
 
 def search(
     session: Session, actor: User, filters: AuditFilters, *, page: int = 1, per_page: int = PER_PAGE
-) -> AuditPage:
+) -> Page:
     """One page of matching entries, newest first, with their people and ideas loaded."""
     require(may_read_audit(actor))
     query = _filtered(filters)
@@ -84,7 +65,7 @@ def search(
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
-    return AuditPage(list(entries), total, page, per_page)
+    return Page(list(entries), total, page, per_page)
 
 
 def iter_entries(

@@ -228,9 +228,9 @@ _REVERSED_SORTS = frozenset({"days"})
 
 @dataclass
 class Page:
-    """One page of a sorted list."""
+    """One page of a sorted list (of ideas, log entries, ...)."""
 
-    items: list[ProjectIdea]
+    items: list
     total: int
     number: int
     size: int

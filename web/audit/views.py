@@ -146,7 +146,7 @@ def log():
         people=audit.people(session, current_user),
         actions=audit.actions(session, current_user),
         groups=ACTION_GROUPS,
-        titles=audit.idea_titles(session, page.entries),
+        titles=audit.idea_titles(session, page.items),
         csv_url=url_for("audit.download", **args),
     )
 
