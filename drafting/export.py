@@ -204,7 +204,7 @@ def collect(
         else:
             content.appendix = appendix_for(session, draft, number)
     if comments and draft is not None:
-        from drafting.review import section_comments
+        from drafting.section_comments import section_comments
 
         for comment in section_comments(session, actor, draft, include_resolved=False):
             content.comments.append(

@@ -16,8 +16,8 @@ from docx.oxml.ns import qn
 import drafting.jobs_models  # noqa: F401  (registers the job tables)
 from drafting.docx_render import APPENDIX_TITLE, ExportContent, ExportSection, render
 from drafting.export import export_draft, slug
-from drafting.review import add_section_comment
 from drafting.revisions import get_or_create_draft, latest_revision, save_section
+from drafting.section_comments import add_section_comment
 from pipeline.errors import InvalidData, NotFound
 from pipeline.models import Role, Visibility
 from pipeline.stages import Stage
