@@ -3,6 +3,7 @@ that roll back after each test, and a Flask app on a fresh copy of a migrated SQ
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import shutil
@@ -44,28 +45,46 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A private schema in the test PostgreSQL database, migrated to head, dropped afterwards."""
+@contextlib.contextmanager
+def private_schema(prefix: str = "t") -> Iterator[str]:
+    """A new, empty schema in the test PostgreSQL database, as a URL; dropped afterwards.
+
+    Each test run (and each test that needs committed data of its own) gets its own schema, so
+    parallel runs on the one `test` database never see each other's rows.
+    """
     base = normalise_url(service_url("TEST_DATABASE_URL"))
-    schema = f"t_{uuid.uuid4().hex[:10]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = make_engine(base)
     try:
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     except Exception as exc:  # pragma: no cover - depends on the machine
+        admin.dispose()
         if REQUIRE_SERVICES:
             raise
         pytest.skip(f"PostgreSQL is not answering: {exc}")
     separator = "&" if "?" in base else "?"
-    url = f"{base}{separator}options=-csearch_path%3D{schema}"
     try:
-        upgrade(url)
-        yield url
+        yield f"{base}{separator}options=-csearch_path%3D{schema}"
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A private schema in the test PostgreSQL database, migrated to head, dropped afterwards."""
+    with private_schema("t") as url:
+        upgrade(url)
+        yield url
+
+
+@pytest.fixture
+def empty_postgres_url() -> Iterator[str]:
+    """A new schema with no tables at all, for tests of migrations and restores."""
+    with private_schema("e") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -5,19 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import uuid
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, insert, select, text
 
 from pipeline import backup
-from pipeline.db import make_engine, normalise_url
+from pipeline.db import make_engine
 from pipeline.migrate import current_revision
 from pipeline.models import Comment, Organisation, OrgType, User
-from tests.conftest import REQUIRE_SERVICES, service_url
 from tests.pipeline.history import fill_history
 
 
@@ -36,28 +33,6 @@ def archive(source: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("archive") / "framsyn.zip"
     backup.write_backup(source, path)
     return path
-
-
-@pytest.fixture
-def empty_postgres_url() -> Iterator[str]:
-    """A new, empty schema (no tables) in the test PostgreSQL database, dropped afterwards."""
-    base = normalise_url(service_url("TEST_DATABASE_URL"))
-    schema = f"r_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(base)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # pragma: no cover - depends on the machine
-        if REQUIRE_SERVICES:
-            raise
-        pytest.skip(f"PostgreSQL is not answering: {exc}")
-    separator = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def _assert_same(left: str, right: str) -> None:

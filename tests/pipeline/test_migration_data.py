@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import JSON, Boolean, Date, DateTime, column, select, table, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from pipeline.db import make_engine, normalise_url
+from pipeline.db import make_engine
 from pipeline.migrate import current_revision, upgrade
 from pipeline.models import ActivityLog, ProjectIdea, StageChange, User
-from tests.conftest import REQUIRE_SERVICES, service_url
 
 T0 = dt.datetime(2025, 3, 14, 9, 26, 53, 589793, tzinfo=dt.UTC)
 
@@ -188,29 +186,6 @@ def test_upgrade_from_0001_with_data_on_sqlite(tmp_path) -> None:
     _check(f"sqlite:///{tmp_path / 'old.db'}")
 
 
-@pytest.fixture
-def empty_schema_url() -> Iterator[str]:
-    import uuid
-
-    base = normalise_url(service_url("TEST_DATABASE_URL"))
-    schema = f"m_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(base)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # pragma: no cover - depends on the machine
-        if REQUIRE_SERVICES:
-            raise
-        pytest.skip(f"PostgreSQL is not answering: {exc}")
-    separator = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 @pytest.mark.postgres
-def test_upgrade_from_0001_with_data_on_postgres(empty_schema_url: str) -> None:
-    _check(empty_schema_url)
+def test_upgrade_from_0001_with_data_on_postgres(empty_postgres_url: str) -> None:
+    _check(empty_postgres_url)

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import io
 import re
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from docx import Document
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from drafting.jobs_models import Job, JobKind, StoredFile
 from drafting.revisions import get_or_create_draft, latest_revision, save_section
-from pipeline.db import make_engine, normalise_url
 from pipeline.migrate import upgrade
 from pipeline.models import Organisation, OrgType, ProjectIdea, Role, User
 from pipeline.stages import Stage
-from tests.conftest import REQUIRE_SERVICES, service_url
+from tests.conftest import private_schema
 from tests.factories import make_idea
 from tests.web.people import make_people, sign_in
 from web import create_app, db
@@ -326,27 +324,11 @@ def hostile_app(request, tmp_path, sqlite_url) -> Iterator:
         yield app
         app.extensions["framsyn.engine"].dispose()
         return
-    base = normalise_url(service_url("TEST_DATABASE_URL"))
-    schema = f"h_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(base)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # pragma: no cover - depends on the machine
-        if REQUIRE_SERVICES:
-            raise
-        pytest.skip(f"PostgreSQL is not answering: {exc}")
-    separator = "&" if "?" in base else "?"
-    url = f"{base}{separator}options=-csearch_path%3D{schema}"
-    try:
+    with private_schema("h") as url:
         upgrade(url)
         app = _make_app(url, tmp_path)
         yield app
         app.extensions["framsyn.engine"].dispose()
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_the_list_is_long_enough() -> None:
