@@ -10,6 +10,6 @@ keepalive = 10
 def post_worker_init(worker) -> None:
     """Load the Swedish language pipeline before the worker takes requests: the first check
     in a process would otherwise hold up every request behind it for a second or two."""
-    from drafting.matching import get_matcher
+    from drafting.checker.matching import get_matcher
 
     get_matcher()

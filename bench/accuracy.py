@@ -12,7 +12,7 @@ import tomllib
 from importlib import resources
 
 from drafting.checker import check_sections
-from drafting.rules import MANDATORY_PRINCIPLES
+from drafting.checker.rules import MANDATORY_PRINCIPLES
 
 LEVELS = ("absent", "mentioned", "concrete", "integrated")
 KEYWORDS = {

@@ -27,8 +27,8 @@ import spacy
 from spacy.language import Language
 
 from drafting.checker import check_sections
-from drafting.matching import get_matcher
-from drafting.nlp import get_nlp
+from drafting.checker.matching import get_matcher
+from drafting.checker.nlp import get_nlp
 from drafting.sections import find_section
 from drafting.templates import load_template
 

@@ -12,8 +12,8 @@ from typing import TextIO
 
 from drafting.checker import check_sections
 from drafting.errors import DraftingError
-from drafting.results import CheckResult, Level
-from drafting.rules import load_principle
+from drafting.checker.results import CheckResult, Level
+from drafting.checker.rules import load_principle
 from drafting.sections import split_text
 from drafting.templates import DEFAULT_TEMPLATE, Template, available_templates, load_template
 

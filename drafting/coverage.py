@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, Integer, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from drafting.judge import CHAIN
+from drafting.checker.judging import CHAIN
 from drafting.models import CheckFinding, CheckRun, Draft, LevelOverride
 from drafting.review import LEVELS, MANDATORY_PRINCIPLES, PRINCIPLE_LABELS, principle_label
-from drafting.rules import load_common
+from drafting.checker.rules import load_common
 from pipeline.i18n import Text
 from pipeline.models import Call, Municipality, ProjectIdea, User, idea_municipality
 from pipeline.queries import IdeaFilters, require_team

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from drafting.checklists import apply_overrides, checklist
+from drafting.checker.checklists import apply_overrides, checklist
 from drafting.models import (
     ChecklistOverride,
     CheckRun,
@@ -20,7 +20,7 @@ from drafting.models import (
     LevelOverride,
     SignOff,
 )
-from drafting.results import ChecklistItem, Evidence
+from drafting.checker.results import ChecklistItem, Evidence
 from drafting.revisions import (
     check_result,
     current_check,

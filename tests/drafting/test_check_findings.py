@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from drafting.checker import check_sections, check_text
-from drafting.personal_data import find_personal_data, is_personnummer, luhn_valid
-from drafting.results import Finding, Level
+from drafting.checker.personal_data import find_personal_data, is_personnummer, luhn_valid
+from drafting.checker.results import Finding, Level
 
 
 def _ids(findings: list[Finding]) -> list[str]:

@@ -10,8 +10,8 @@ from importlib import resources
 import pytest
 
 from drafting.checker import check_sections, check_text
-from drafting.results import CheckResult, Level
-from drafting.rules import MANDATORY_PRINCIPLES
+from drafting.checker.results import CheckResult, Level
+from drafting.checker.rules import MANDATORY_PRINCIPLES
 
 CORPUS = resources.files("drafting") / "corpus"
 PARAGRAPHS = tomllib.loads((CORPUS / "labelled.toml").read_text(encoding="utf-8"))["paragraphs"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from drafting.checker import check_sections, check_text
-from drafting.results import Level
+from drafting.checker.results import Level
 from drafting.sections import UNMATCHED, split_text
 from drafting.templates import load_template
 

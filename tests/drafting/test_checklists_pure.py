@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 
 from drafting.checker import check_text
-from drafting.checklists import apply_overrides, checklist
+from drafting.checker.checklists import apply_overrides, checklist
 
 SEED = (resources.files("drafting") / "corpus" / "seed_framsyn_esf.txt").read_text(encoding="utf-8")
 

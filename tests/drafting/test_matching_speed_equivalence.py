@@ -16,8 +16,8 @@ import pytest
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from drafting.matching import _in_sequence, all_rules, get_matcher
-from drafting.nlp import get_nlp
+from drafting.checker.matching import _in_sequence, all_rules, get_matcher
+from drafting.checker.nlp import get_nlp
 
 Hit = tuple[str, int, int, int]  # rule id, sentence, start, end
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from drafting.checker import check_sections
-from drafting.matching import all_rules, get_matcher
-from drafting.nlp import get_nlp
-from drafting.results import Level
-from drafting.rules import Rule
+from drafting.checker.matching import all_rules, get_matcher
+from drafting.checker.nlp import get_nlp
+from drafting.checker.results import Level
+from drafting.checker.rules import Rule
 
 RULES = all_rules()
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from drafting.errors import DraftingError, RulesError, TemplateError
-from drafting.nlp import get_nlp
-from drafting.rules import (
+from drafting.checker.nlp import get_nlp
+from drafting.checker.rules import (
     MANDATORY_PRINCIPLES,
     available_principles,
     load_common,
@@ -103,7 +103,7 @@ def test_shipped_principles() -> None:
 
 
 def _raw_principle() -> dict[str, Any]:
-    path = resources.files("drafting") / "principles" / "jamstalldhet.toml"
+    path = resources.files("drafting.checker") / "principles" / "jamstalldhet.toml"
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 

@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 RACE = """
 import threading
 from drafting.checker import check_sections
-from drafting.matching import get_matcher
-from drafting.nlp import get_nlp
+from drafting.checker.matching import get_matcher
+from drafting.checker.nlp import get_nlp
 
 barrier = threading.Barrier(4)
 errors = []
@@ -54,7 +54,7 @@ def test_documents_from_another_pipeline_are_refused():
     import spacy
 
     from drafting.errors import DraftingError
-    from drafting.matching import get_matcher
+    from drafting.checker.matching import get_matcher
 
     stranger = spacy.blank("sv")("Ett dokument från en annan pipeline.")
     with pytest.raises(DraftingError):

@@ -34,7 +34,7 @@ def _nlp_loaded():
     """Load the Swedish pipeline once, outside requests (an import hook warns on first load)."""
     import warnings
 
-    from drafting.nlp import get_nlp
+    from drafting.checker.nlp import get_nlp
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ImportWarning)

@@ -28,8 +28,8 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from drafting.errors import DraftingError
-from drafting.nlp import built_once, get_nlp, is_member
-from drafting.rules import Rule, available_principles, load_common, load_principle
+from drafting.checker.nlp import built_once, get_nlp, is_member
+from drafting.checker.rules import Rule, available_principles, load_common, load_principle
 
 _CACHE_LIMIT = 200_000
 _MAX_VARIANTS = 512

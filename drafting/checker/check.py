@@ -1,23 +1,23 @@
 """The horizontal-principles checker: draft sections in, levels and findings out.
 
-Pure functions: no database, no web. The rules live in ``drafting/principles/*.toml``.
+Pure functions: no database, no web. The rules live in ``drafting/checker/principles/*.toml``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from drafting.checklists import checklist
+from drafting.checker.checklists import checklist
 from drafting.errors import RulesError
-from drafting.evidence import PrincipleEvidence, collect_all
-from drafting.judge import principle_findings, principle_result
-from drafting.matching import get_matcher
-from drafting.nlp import get_nlp
-from drafting.personal_data import find_personal_data
-from drafting.preprocess import clean, strip_metadata
-from drafting.readability import lix, lix_band
-from drafting.results import CheckResult, Finding, Level, PrincipleResult
-from drafting.rules import (
+from drafting.checker.evidence import PrincipleEvidence, collect_all
+from drafting.checker.judging import principle_findings, principle_result
+from drafting.checker.matching import get_matcher
+from drafting.checker.nlp import get_nlp
+from drafting.checker.personal_data import find_personal_data
+from drafting.checker.preprocess import clean, strip_metadata
+from drafting.checker.readability import lix, lix_band
+from drafting.checker.results import CheckResult, Finding, Level, PrincipleResult
+from drafting.checker.rules import (
     MANDATORY_PRINCIPLES,
     available_principles,
     load_common,

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from drafting.rules import load_common
+from drafting.checker.rules import load_common
 
 _PERSONNUMMER = re.compile(
     r"(?<![\d\w+-])((?:19|20)?)(\d{2})(\d{2})(\d{2})[ ]?([-+]?)[ ]?(\d{3})(\d)(?![\d\w])"

@@ -6,7 +6,7 @@ import numpy as np
 from spacy.attrs import IS_ALPHA, LENGTH, SENT_START
 from spacy.tokens import Doc
 
-from drafting.rules import load_common
+from drafting.checker.rules import load_common
 
 LONG_WORD = 6
 

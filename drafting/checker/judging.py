@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from drafting.evidence import PrincipleEvidence, SentenceRef
-from drafting.results import Finding, Level, PrincipleResult
-from drafting.rules import Principle, load_common
+from drafting.checker.evidence import PrincipleEvidence, SentenceRef
+from drafting.checker.results import Finding, Level, PrincipleResult
+from drafting.checker.rules import Principle, load_common
 
 CHAIN = ("analysis", "goals", "activities", "followup")
 CHAIN_KINDS = {

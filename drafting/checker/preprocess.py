@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from drafting.rules import load_common
+from drafting.checker.rules import load_common
 
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\ud800-\udfff]"

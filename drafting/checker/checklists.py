@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from drafting.results import ChecklistItem, CheckResult, Evidence
-from drafting.rules import load_principle
+from drafting.checker.results import ChecklistItem, CheckResult, Evidence
+from drafting.checker.rules import load_principle
 
 __all__ = ["ChecklistItem", "Evidence", "apply_overrides", "checklist"]
 

@@ -234,7 +234,7 @@ def _rule(where: str, principle: str | None, raw: Any) -> Rule:
 
 def _read(name: str) -> dict[str, Any]:
     """Read and parse ``principles/<name>.toml``."""
-    path = resources.files("drafting") / "principles" / f"{name}.toml"
+    path = resources.files("drafting.checker") / "principles" / f"{name}.toml"
     if not path.is_file():
         raise RulesError(f"unknown principle {name!r} (available: {available_principles()})")
     try:
@@ -245,7 +245,7 @@ def _read(name: str) -> dict[str, Any]:
 
 def available_principles() -> tuple[str, ...]:
     """Return the keys of the principle files shipped with the package."""
-    folder = resources.files("drafting") / "principles"
+    folder = resources.files("drafting.checker") / "principles"
     names = (p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
     return tuple(sorted(n for n in names if n != "common"))
 

@@ -15,8 +15,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from drafting.matching import Matches
-from drafting.rules import Rule
+from drafting.checker.matching import Matches
+from drafting.checker.rules import Rule
 
 _CATEGORIES = ("core", "name", "context", "cue", "false_friend", "weak", "negation", "hedge")
 CORE, NAME, CONTEXT, CUE, FALSE_FRIEND, WEAK, NEGATION, HEDGE = range(len(_CATEGORIES))
