@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TextIO
 
 from drafting.checker import check_sections
-from drafting.errors import DraftingError
 from drafting.checker.results import CheckResult, Level
 from drafting.checker.rules import load_principle
+from drafting.errors import DraftingError
 from drafting.sections import split_text
 from drafting.templates import DEFAULT_TEMPLATE, Template, available_templates, load_template
 

@@ -14,9 +14,9 @@ from sqlalchemy import ColumnElement, Integer, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from drafting.checker.judging import CHAIN
+from drafting.checker.rules import load_common
 from drafting.models import CheckFinding, CheckRun, Draft, LevelOverride
 from drafting.review import LEVELS, MANDATORY_PRINCIPLES, PRINCIPLE_LABELS, principle_label
-from drafting.checker.rules import load_common
 from pipeline.i18n import Text
 from pipeline.models import Call, Municipality, ProjectIdea, User, idea_municipality
 from pipeline.queries import IdeaFilters, require_team

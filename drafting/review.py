@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from drafting.checker.checklists import apply_overrides, checklist
+from drafting.checker.results import ChecklistItem, Evidence
 from drafting.models import (
     ChecklistOverride,
     CheckRun,
@@ -20,7 +21,6 @@ from drafting.models import (
     LevelOverride,
     SignOff,
 )
-from drafting.checker.results import ChecklistItem, Evidence
 from drafting.revisions import (
     check_result,
     current_check,

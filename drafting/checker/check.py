@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from drafting.checker.checklists import checklist
-from drafting.errors import RulesError
 from drafting.checker.evidence import PrincipleEvidence, collect_all
 from drafting.checker.judging import principle_findings, principle_result
 from drafting.checker.matching import get_matcher
@@ -23,6 +22,7 @@ from drafting.checker.rules import (
     load_common,
     load_principle,
 )
+from drafting.errors import RulesError
 from drafting.sections import UNMATCHED, find_section, split_text
 from drafting.templates import DEFAULT_TEMPLATE, Template, load_template
 

@@ -27,9 +27,9 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from drafting.errors import DraftingError
 from drafting.checker.nlp import built_once, get_nlp, is_member
 from drafting.checker.rules import Rule, available_principles, load_common, load_principle
+from drafting.errors import DraftingError
 
 _CACHE_LIMIT = 200_000
 _MAX_VARIANTS = 512

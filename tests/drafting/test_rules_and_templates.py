@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from drafting.errors import DraftingError, RulesError, TemplateError
 from drafting.checker.nlp import get_nlp
 from drafting.checker.rules import (
     MANDATORY_PRINCIPLES,
@@ -17,6 +16,7 @@ from drafting.checker.rules import (
     load_principle,
     parse_principle,
 )
+from drafting.errors import DraftingError, RulesError, TemplateError
 from drafting.templates import (
     DEFAULT_TEMPLATE,
     ROLES,

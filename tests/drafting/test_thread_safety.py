@@ -53,8 +53,8 @@ def test_documents_from_another_pipeline_are_refused():
     import pytest
     import spacy
 
-    from drafting.errors import DraftingError
     from drafting.checker.matching import get_matcher
+    from drafting.errors import DraftingError
 
     stranger = spacy.blank("sv")("Ett dokument från en annan pipeline.")
     with pytest.raises(DraftingError):
