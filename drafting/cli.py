@@ -87,6 +87,9 @@ def _print_text(name: str, result: CheckResult, lang: str, out: TextIO) -> None:
     print(name, file=out)
     for key, level in result.levels.items():
         print(f"  {load_principle(key).name(lang)}: {level.label(lang)}", file=out)
+        if level >= Level.CONCRETE:
+            for item in result.principles[key].evidence:
+                print(f"    + [{item.section}, {item.function}] «{item.sentence[:120]}»", file=out)
     for finding in result.findings:
         where = f" [{finding.section}]" if finding.section else ""
         line = f"  - {_SEVERITY[lang][finding.severity]}{where}: {finding.message(lang)}"
@@ -137,6 +140,10 @@ def main(
                 "file": str(path),
                 "levels": result.summary(),
                 "findings": [asdict(f) for f in result.findings],
+                "evidence": {
+                    key: [asdict(item) for item in found.evidence]
+                    for key, found in result.principles.items()
+                },
             }
             print(json.dumps(record, ensure_ascii=False), file=out)
         else:

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from drafting.checker.checklists import checklist
-from drafting.checker.evidence import PrincipleEvidence, collect_all
+from drafting.checker.evidence import read_all
 from drafting.checker.judging import principle_findings, principle_result
+from drafting.checker.language import looks_swedish
 from drafting.checker.matching import get_matcher
 from drafting.checker.nlp import get_nlp
 from drafting.checker.personal_data import find_personal_data
@@ -96,6 +97,19 @@ def _readability_finding(section: str, value: float) -> Finding:
     )
 
 
+def _language_finding(section: str) -> Finding:
+    """Return the error finding that says a section is not in Swedish."""
+    messages = load_common().messages
+    return Finding(
+        rule_id="language.not_swedish",
+        principle=None,
+        severity="error",
+        message_sv=messages["not_swedish_sv"],
+        message_en=messages["not_swedish_en"],
+        section=section,
+    )
+
+
 def check_sections(
     sections: Mapping[str, str],
     template: Template | str = DEFAULT_TEMPLATE,
@@ -131,23 +145,23 @@ def check_sections(
         contents.append(strip_metadata(text, organisation_list))
         role = section.role if section and key != UNMATCHED else "other"
         meta.append((key, role, section.principle if section else None))
-    evidence = {k: PrincipleEvidence() for k in keys}
     readability: dict[str, float] = {}
     docs = list(nlp.pipe(contents))
     devoted = [principle for _, _, principle in meta]
     names = [key for key, _, _ in meta]
-    collect_all(matcher.rules, matcher.match(docs), contents, names, devoted, keys, evidence)
+    evidence = read_all(matcher.find_all(docs), docs, contents, names, devoted, keys)
     for key, doc in zip(names, docs, strict=True):
+        if looks_swedish(doc) is False:
+            findings.append(_language_finding(key))
         value = lix(doc)
         if value is not None:
             readability[key] = value
             findings.append(_readability_finding(key, value))
-    roles = {key: role for key, role, _ in meta}
     results: dict[str, PrincipleResult] = {}
     principle_findings_all: list[Finding] = []
     for key in keys:
         principle = load_principle(key)
-        results[key] = principle_result(key, evidence[key], roles)
+        results[key] = principle_result(key, evidence[key])
         principle_findings_all.extend(principle_findings(principle, evidence[key], results[key]))
     result = CheckResult(
         levels={k: r.level for k, r in results.items()},

@@ -1,25 +1,66 @@
-"""Turn rule hits into evidence per principle: mentions, cues, weak phrases.
+"""What each sentence does for each principle: the readings a judgement rests on.
 
-A sentence names a principle through a core term, an intrinsic cue, or a negation or weak phrase
-of the principle; a context term names its principle in a section devoted to it, or (when the
-rule says so) in a sentence that names another principle. False friends cancel the hits of their
-principle that they overlap. The rules are applied with numpy to the hits of all sections at once,
-as boolean tables of (sentence, principle).
+A sentence is read in two steps, for every principle the check asks about:
+
+1. **Is it about the principle?** Through the principle's vocabulary (a ``core`` or ``name``
+   term, a ``method`` name, a weak phrase or negation of the principle), implicitly (a cue that
+   is ``intrinsic`` to the principle, such as women compared with men, a ``count`` by sex, a
+   ``target_group`` of women, a disability, an adaptation or a discrimination ground), or
+   through a ``context`` term: in a section devoted to the principle, or, for a rule that says
+   so, in a sentence that names another principle. False friends cancel the hits of their own
+   principle that they overlap ("jämlik hälsa", "tillgängliga medel", "jämställdhetsenheten").
+2. **What does it do for it?** Its ``function``: ``analysis`` (data with an interpretation,
+   identified barriers or risks), ``goal`` (a target or an indicator), ``activity`` (a method or
+   measure applied in the project: who does what, for whom, when), ``followup``, or only a
+   ``method_name``, a ``count``, a ``target_group``, an ``intent``, a ``list`` of principles, a
+   ``mention``, or a ``negation``. A cue gives its function by itself only when its rule
+   ``stands_alone`` (a comparison of women and men, a numeric target, a hörslinga); any other
+   cue needs a sign in the same sentence that something is applied to someone or something
+   (an ``applied`` term: the staff, the participants, every term, the premises, a number), and
+   no hedge, conditional or weak phrase that empties it. So "vi använder 3R-metoden" is a
+   method name until the text says what the method is applied to.
+
+Plain Python over the hits of each sentence: a check sees a few thousand hits at most, and a
+readable pass over them costs well under a millisecond per hundred sentences.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-import numpy as np
+from drafting.checker.matching import RuleHit
 
-from drafting.checker.matching import Matches
-from drafting.checker.rules import Rule
-
-_CATEGORIES = ("core", "name", "context", "cue", "false_friend", "weak", "negation", "hedge")
-CORE, NAME, CONTEXT, CUE, FALSE_FRIEND, WEAK, NEGATION, HEDGE = range(len(_CATEGORIES))
+SUBSTANTIVE = ("analysis", "goal", "activity", "followup")
+FUNCTIONS = (
+    *SUBSTANTIVE,
+    "method_name",
+    "count",
+    "target_group",
+    "intent",
+    "list",
+    "mention",
+    "negation",
+)
+# the function each kind of cue gives a sentence
+KIND_FUNCTION = {
+    "analysis": "analysis",
+    "policy": "analysis",
+    "goal": "goal",
+    "indicator": "goal",
+    "activity": "activity",
+    "competence": "activity",
+    "budget": "activity",
+    "procurement": "activity",
+    "cooperation": "activity",
+    "followup": "followup",
+    "evaluation": "followup",
+}
+# categories whose hit makes a sentence about their principle
+# ("name" terms only tell a list of principles; for accessibility the name is a context word)
+_NAMING = frozenset({"core", "method", "count", "target_group", "weak", "negation"})
 
 
 class SentenceRef(NamedTuple):
@@ -31,208 +72,214 @@ class SentenceRef(NamedTuple):
     text: str
 
 
-class CueRef(NamedTuple):
-    """A concreteness cue tied to a principle."""
+@dataclass(frozen=True)
+class Reading:
+    """What one sentence does for one principle, and the rules that say so."""
 
-    kind: str
-    rule_id: str
     sentence: SentenceRef
+    function: str
+    rule_ids: tuple[str, ...]
+    kinds: tuple[str, ...] = ()
+    method_names: int = 0
+    functions: tuple[str, ...] = ()
+
+    @property
+    def substantive(self) -> bool:
+        """Tell whether the sentence is analysis, a goal, an activity or follow-up."""
+        return self.function in SUBSTANTIVE
 
 
 @dataclass
 class PrincipleEvidence:
-    """Everything that speaks for or against one principle in a draft."""
+    """Every sentence that speaks to one principle, with its function."""
 
-    mentions: list[SentenceRef] = field(default_factory=list)
-    cues: list[CueRef] = field(default_factory=list)
-    weak: list[tuple[SentenceRef, bool]] = field(default_factory=list)
-    negations: list[SentenceRef] = field(default_factory=list)
+    readings: list[Reading] = field(default_factory=list)
     devoted_sections: list[str] = field(default_factory=list)
 
+    def of(self, *functions: str) -> list[Reading]:
+        """Return the readings with one of ``functions``."""
+        return [r for r in self.readings if r.function in functions]
 
-class _RuleTable:
-    """Rule properties as arrays indexed by rule; principle 0 stands for "none"."""
-
-    def __init__(self, rules: Sequence[Rule]) -> None:
-        self.rules = rules
-        self.principles: list[str | None] = [None]
-        for rule in rules:
-            if rule.principle not in self.principles:
-                self.principles.append(rule.principle)
-        self.category = np.array([_CATEGORIES.index(r.category) for r in rules], dtype=np.int64)
-        self.principle = np.array([self.code(r.principle) for r in rules], dtype=np.int64)
-        self.intrinsic = np.array([r.intrinsic for r in rules], dtype=bool)
-        self.with_others = np.array([r.with_other_principles for r in rules], dtype=bool)
-        self.suppresses = np.array([r.suppresses_cues for r in rules], dtype=bool)
-        self.kind = [r.kind or "" for r in rules]
-        self.id = [r.id for r in rules]
-
-    def code(self, principle: str | None) -> int:
-        """Return the column of ``principle`` (-1 if no rule belongs to it)."""
-        return self.principles.index(principle) if principle in self.principles else -1
+    @property
+    def substantive(self) -> list[Reading]:
+        """Return the readings that can make the principle concrete."""
+        return [r for r in self.readings if r.substantive]
 
 
-_TABLES: dict[int, _RuleTable] = {}
+def _overlaps(a: RuleHit, b: RuleHit) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
-def _table(rules: Sequence[Rule]) -> _RuleTable:
-    """Return the (cached) rule table of a rule sequence."""
-    table = _TABLES.get(id(rules))
-    if table is None or table.rules is not rules:
-        if len(_TABLES) > 8:
-            _TABLES.clear()
-        table = _TABLES[id(rules)] = _RuleTable(rules)
-    return table
+def _valid(hits: Sequence[RuleHit]) -> list[RuleHit]:
+    """Drop the hits that a false friend of the same principle overlaps, and the friends."""
+    friends = [h for h in hits if h.rule.category == "false_friend"]
+    return [
+        h
+        for h in hits
+        if h.rule.category != "false_friend"
+        and not any(f.rule.principle == h.rule.principle and _overlaps(f, h) for f in friends)
+    ]
 
 
-def _sentence(text: str, section: str, first: int, last: int) -> SentenceRef:
-    """Build a SentenceRef for characters [first, last) with surrounding whitespace trimmed."""
-    raw = text[first:last]
-    left = len(raw) - len(raw.lstrip())
-    stripped = raw.strip()
-    return SentenceRef(section, first + left, first + left + len(stripped), stripped)
+def _first(ids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ids))
 
 
-def _any_by(shape: tuple[int, int], rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    """Return a boolean table that is True at each (row, column) given."""
-    table = np.zeros(shape, dtype=bool)
-    table[rows, columns] = True
-    return table
+def read_sentence(
+    hits: Sequence[RuleHit],
+    sentence: SentenceRef,
+    devoted: str | None,
+    wanted: Sequence[str],
+    carried: frozenset[str] = frozenset(),
+) -> dict[str, Reading]:
+    """Read one sentence for every wanted principle it is about.
+
+    ``carried`` are the principles that the previous sentence of the section named by their
+    own words: a context term continues them ("... har neuropsykiatriska funktionsnedsättningar.
+    Bullriga lokaler och otydlig information har varit hinder.").
+    """
+    hits = _valid(hits)
+    if not hits and devoted is None:
+        return {}
+    by_category: dict[str | None, dict[str, list[RuleHit]]] = defaultdict(lambda: defaultdict(list))
+    for hit in hits:
+        by_category[hit.rule.principle][hit.rule.category].append(hit)
+    named: dict[str, list[RuleHit]] = {}
+    for principle, categories in by_category.items():
+        if principle is None:
+            continue
+        why = [h for c in _NAMING for h in categories.get(c, ())]
+        why += [h for h in categories.get("cue", ()) if h.rule.intrinsic]
+        if why:
+            named[principle] = why
+    # principles of the check named by their own words, for the context terms that count
+    # beside another principle ("jämställdhet och tillgänglighet")
+    by_words = {
+        p
+        for p in wanted
+        if by_category.get(p, {}).get("core") or by_category.get(p, {}).get("name")
+    }
+    for principle, categories in by_category.items():
+        for hit in categories.get("context", ()):
+            others = by_words - {principle}
+            beside = hit.rule.with_other_principles and others and devoted in (None, principle)
+            if principle == devoted or principle in carried or beside:
+                named.setdefault(principle, []).append(hit)
+    common = by_category.get(None, {})
+    listed = sum(1 for p in by_category if p and by_category[p].get("name")) >= 2
+    how = common.get("how", [])
+    applied = [*common.get("applied", ()), *how]
+    empties = [
+        *common.get("hedge", ()),
+        *[h for h in common.get("weak", ()) if h.rule.suppresses_cues],
+    ]
+    common_weak = [h for h in common.get("weak", ()) if not h.rule.suppresses_cues]
+    common_negation = common.get("negation", [])
+    methods_in_sentence = sum(len(c.get("method", ())) for p, c in by_category.items() if p)
+    readings = {}
+    for principle in wanted:
+        if principle not in named and principle != devoted:
+            continue
+        own = by_category.get(principle, {})
+        about = named.get(principle, [])
+        strict = principle == devoted or (principle in named and not listed)
+        negations = [*own.get("negation", ()), *(common_negation if strict else ())]
+        weak = [*own.get("weak", ()), *(common_weak if strict else ())]
+        blocking = [] if how else weak
+        cues = [*own.get("cue", ()), *(common.get("cue", ()) if strict else ())]
+        function, because = _function(
+            own, cues, applied, empties, weak, blocking, negations, listed
+        )
+        kinds = _first(h.rule.kind for h in because if h.rule.category == "cue" and h.rule.kind)
+        if function not in SUBSTANTIVE:
+            kinds = ()
+        functions = _first(KIND_FUNCTION[k] for k in kinds)
+        rule_ids = _first(h.rule.id for h in [*about, *because])
+        methods = methods_in_sentence if function == "method_name" else 0
+        readings[principle] = Reading(sentence, function, rule_ids, kinds, methods, functions)
+    return readings
 
 
-def collect_all(
-    rules: Sequence[Rule],
-    found: Matches,
+def _function(
+    own: dict[str, list[RuleHit]],
+    cues: list[RuleHit],
+    applied: list[RuleHit],
+    empties: list[RuleHit],
+    weak: list[RuleHit],
+    blocking: list[RuleHit],
+    negations: list[RuleHit],
+    listed: bool,
+) -> tuple[str, list[RuleHit]]:
+    """Return a sentence's function for one principle and the hits that decide it."""
+    if negations:
+        return "negation", negations
+    if empties:
+        return "intent", empties
+    standing = [c for c in cues if c.rule.stands_alone]
+    # the people a target group names are those a measure is for; a count stays a count
+    applied = [*applied, *own.get("target_group", ())]
+    supported = []
+    if applied and not blocking and not own.get("count"):
+        supported = [c for c in cues if not c.rule.stands_alone]
+    if standing or supported:
+        chosen = [*standing, *supported]
+        order = {f: i for i, f in enumerate(SUBSTANTIVE)}
+        best = min(chosen, key=lambda h: order[KIND_FUNCTION[h.rule.kind or "activity"]])
+        function = KIND_FUNCTION[best.rule.kind or "activity"]
+        return function, [*chosen, *(applied if supported else [])]
+    for category, function in (("method", "method_name"), ("count", "count")):
+        if own.get(category):
+            return function, own[category]
+    if own.get("target_group"):
+        return "target_group", own["target_group"]
+    if weak:
+        return "intent", weak
+    if listed:
+        return "list", own.get("name", [])
+    return "mention", []
+
+
+def read_all(
+    found: Sequence[tuple[list[tuple[int, int]], list[RuleHit]]],
+    docs: Sequence[object],
     texts: Sequence[str],
     sections: Sequence[str],
     devoted: Sequence[str | None],
-    principles: Iterable[str],
-    evidence: dict[str, PrincipleEvidence],
-) -> None:
-    """Add the evidence found in the sections' hits to ``evidence`` (per principle)."""
-    wanted = tuple(principles)
-    table = _table(rules)
-    tokens = found.tokens
-    for index, principle in enumerate(devoted):
-        if principle in wanted:
-            low, high = tokens.offsets[index], tokens.offsets[index + 1]
-            if high > low and tokens.is_alpha[low:high].any():
-                evidence[principle].devoted_sections.append(sections[index])
-    if len(found.rule) == 0:
-        return
-    # the sentences with hits, numbered 0..n-1, and each hit's one
-    sentence_ids, row = np.unique(found.sentence, return_inverse=True)
-    row = row.ravel()
-    shape = (len(sentence_ids), len(table.principles))
-    category = table.category[found.rule]
-    principle = table.principle[found.rule]
-    doc = np.searchsorted(tokens.first_sentence, sentence_ids, side="right") - 1
-    devoted_code = np.array([table.code(p) if p else -1 for p in devoted], dtype=np.int64)
-    own = devoted_code[doc]
-
-    valid = category != FALSE_FRIEND
-    friends = np.flatnonzero(~valid)
-    if len(friends):
-        # pair every false friend with each hit of its sentence (hits are grouped by sentence)
-        first_hit = np.searchsorted(row, row[friends])
-        count = np.searchsorted(row, row[friends], side="right") - first_hit
-        friend = np.repeat(friends, count)
-        other = np.repeat(first_hit - np.cumsum(count) + count, count) + np.arange(count.sum())
-        overlap = (
-            (principle[friend] == principle[other])
-            & (found.start[friend] < found.end[other])
-            & (found.start[other] < found.end[friend])
-        )
-        valid[other[overlap]] = False
-
-    def where(mask: np.ndarray) -> np.ndarray:
-        return np.flatnonzero(valid & mask)
-
-    core = category == CORE
-    intrinsic = (category == CUE) & table.intrinsic[found.rule]
-    declared = ((category == NEGATION) | (category == WEAK)) & (principle != 0)
-    hits = where(core | intrinsic | declared)
-    named = _any_by(shape, row[hits], principle[hits])
-    named[:, 0] = False
-    # context terms, in hit order: a term of the devoted principle names it; a term that counts
-    # with other principles names its own if another principle is named before it
-    context = where((category == CONTEXT) & (principle != 0))
-    context = context[~named[row[context], principle[context]]]
-    if len(context):
-        others = named.any(axis=1)
-        is_own = principle[context] == own[row[context]]
-        position = np.full(len(sentence_ids), len(category))
-        np.minimum.at(position, row[context[is_own]], context[is_own])
-        later = (position[row[context]] < context) & ~is_own
-        joins = table.with_others[found.rule[context]] & (others[row[context]] | later)
-        chosen = context[is_own | joins]
-        named[row[chosen], principle[chosen]] = True
-    names = where(category == NAME)
-    listed = _any_by(shape, row[names], principle[names]).sum(axis=1) >= 2
-    stops = (category == HEDGE) | (category == NEGATION)
-    stops |= (category == WEAK) & table.suppresses[found.rule]
-    suppressed = np.zeros(len(sentence_ids), dtype=bool)
-    suppressed[row[where(stops)]] = True
-    negations, weaks = where(category == NEGATION), where(category == WEAK)
-    # a negation or weak phrase of no principle applies to every principle
-    negated = _any_by(shape, row[negations], principle[negations])
-    negated |= negated[:, :1]
-    weak = _any_by(shape, row[weaks], principle[weaks])
-    weak |= weak[:, :1]
-    cue_hits = where(category == CUE)
-    cue_hits = cue_hits[~suppressed[row[cue_hits]]]
-
-    codes = [table.code(key) for key in wanted]
-    active = {code: named[:, code] | (own == code) for code in codes if code >= 0}
-    # one SentenceRef per sentence that gives evidence for some principle
-    anywhere = np.zeros(len(sentence_ids), dtype=bool)
-    for here in active.values():
-        anywhere |= here
-    refs = _sentences(found, texts, sections, sentence_ids, doc, anywhere)
-    for key, code in zip(wanted, codes, strict=True):
-        if code < 0 or not active[code].any():
-            continue
-        mentioned, here = named[:, code], active[code]
-        strict = (own == code) | mentioned & ~listed
-        cue_principle = principle[cue_hits]
-        ties = (cue_principle == code) & table.intrinsic[found.rule[cue_hits]]
-        ties |= ((cue_principle == code) | (cue_principle == 0)) & strict[row[cue_hits]]
-        cues = cue_hits[ties & here[row[cue_hits]]]
-        record = evidence[key]
-        kind, rule_id = table.kind, table.id
-        record.cues.extend(
-            CueRef(kind[rule], rule_id[rule], refs[number])
-            for rule, number in zip(found.rule[cues].tolist(), row[cues].tolist(), strict=True)
-        )
-        record.mentions.extend(refs[n] for n in np.flatnonzero(mentioned).tolist())
-        negative = here & negated[:, code]
-        record.negations.extend(refs[n] for n in np.flatnonzero(negative).tolist())
-        with_cues = np.zeros(len(sentence_ids), dtype=bool)
-        with_cues[row[cues]] = True
-        weak_here = np.flatnonzero(here & ~negative & weak[:, code]).tolist()
-        record.weak.extend((refs[n], bool(with_cues[n])) for n in weak_here)
+    wanted: Sequence[str],
+) -> dict[str, PrincipleEvidence]:
+    """Read every sentence of every section; return the evidence per wanted principle."""
+    evidence = {key: PrincipleEvidence() for key in wanted}
+    for index, (bounds, hits) in enumerate(found):
+        doc, text, section, own = docs[index], texts[index], sections[index], devoted[index]
+        if own in evidence and any(t.is_alpha for t in doc):  # type: ignore[attr-defined]
+            evidence[own].devoted_sections.append(section)
+        by_sentence: dict[int, list[RuleHit]] = defaultdict(list)
+        for hit in hits:
+            by_sentence[hit.sentence].append(hit)
+        numbers = range(len(bounds)) if own in evidence else sorted(by_sentence)
+        previous, carried = -2, frozenset()
+        for number in numbers:
+            first, last = bounds[number]
+            ref = _sentence(doc, text, section, first, last)
+            if not ref.text:
+                continue
+            sentence_hits = by_sentence.get(number, [])
+            carry = carried if previous == number - 1 else frozenset()
+            readings = read_sentence(sentence_hits, ref, own, wanted, carry)
+            for key, reading in readings.items():
+                evidence[key].readings.append(reading)
+            previous = number
+            carried = frozenset(
+                h.rule.principle for h in _valid(sentence_hits) if h.rule.category == "core"
+            )
+    return evidence
 
 
-def _sentences(
-    found: Matches,
-    texts: Sequence[str],
-    sections: Sequence[str],
-    sentence_ids: np.ndarray,
-    doc: np.ndarray,
-    wanted: np.ndarray,
-) -> dict[int, SentenceRef]:
-    """Return {number: SentenceRef} for the wanted sentences among those with hits."""
-    tokens = found.tokens
-    numbers = np.flatnonzero(wanted)
-    ids, docs = sentence_ids[numbers], doc[numbers]
-    ends = tokens.sentence_ends[ids]
-    first = tokens.idx[tokens.sentence_starts[ids]]
-    # the sentence runs to the next token, or to the end of the text after the last token
-    inside = ends < tokens.offsets[docs + 1]
-    last = np.where(inside, tokens.idx[np.minimum(ends, tokens.size - 1)], -1)
-    return {
-        number: _sentence(texts[d], sections[d], start, stop if stop >= 0 else len(texts[d]))
-        for number, d, start, stop in zip(
-            numbers.tolist(), docs.tolist(), first.tolist(), last.tolist(), strict=True
-        )
-    }
+def _sentence(doc: object, text: str, section: str, first: int, last: int) -> SentenceRef:
+    """Build a SentenceRef for tokens [first, last) with surrounding whitespace trimmed."""
+    start = doc[first].idx  # type: ignore[index]
+    end = doc[last].idx if last < len(doc) else len(text)  # type: ignore[arg-type, index]
+    raw = text[start:end]
+    left = len(raw) - len(raw.lstrip())
+    stripped = raw.strip()
+    return SentenceRef(section, start + left, start + left + len(stripped), stripped)

@@ -1,79 +1,84 @@
-"""Judge each principle's level and chain from its evidence, and phrase the findings."""
+"""Judge each principle from its readings, and say what is wrong and how to fix it.
+
+* **integrated**: the whole chain, analysis -> goal -> activity -> follow-up, each in at least
+  one sentence about the principle;
+* **concrete**: at least one sentence of analysis, a goal, an activity or follow-up about it;
+* **mentioned**: only names, intents, lists, target groups, counts or method names;
+* **absent**: nothing.
+
+Every concrete or integrated result carries the sentences that made it so (``evidence``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from drafting.checker.evidence import PrincipleEvidence, SentenceRef
-from drafting.checker.results import Finding, Level, PrincipleResult
+from drafting.checker.evidence import SUBSTANTIVE, PrincipleEvidence, Reading
+from drafting.checker.results import EvidenceItem, Finding, Level, PrincipleResult
 from drafting.checker.rules import Principle, load_common
 
 CHAIN = ("analysis", "goals", "activities", "followup")
-CHAIN_KINDS = {
-    "analysis": frozenset({"analysis", "policy"}),
-    "goals": frozenset({"goal", "indicator"}),
-    "activities": frozenset({"activity", "competence", "budget", "procurement", "cooperation"}),
-    "followup": frozenset({"followup", "evaluation"}),
-}
-CHAIN_ROLES = {
-    "analysis": frozenset({"analysis"}),
-    "goals": frozenset({"goals"}),
-    "activities": frozenset({"activities", "target_group", "organisation", "budget"}),
-    "followup": frozenset({"followup"}),
-}
+LINK_OF_FUNCTION = dict(zip(SUBSTANTIVE, CHAIN, strict=True))
 
 
-def chain_links(evidence: PrincipleEvidence, roles: Mapping[str, str]) -> dict[str, bool]:
-    """Tell for each chain link whether a cue of its kind, or any cue in a section of its role,
-    is present."""
-    links = {}
-    for link in CHAIN:
-        links[link] = any(
-            cue.kind in CHAIN_KINDS[link] or roles.get(cue.sentence.section) in CHAIN_ROLES[link]
-            for cue in evidence.cues
-        )
-    return links
+def _functions(evidence: PrincipleEvidence) -> set[str]:
+    """Return every function some reading serves (a sentence can be goal and follow-up)."""
+    return {f for r in evidence.readings for f in (r.function, *r.functions)}
 
 
-def level_of(evidence: PrincipleEvidence, links: Mapping[str, bool]) -> Level:
-    """Return the level: cues make it concrete, a full chain integrated, a mention mentioned."""
-    if evidence.cues:
-        return Level.INTEGRATED if all(links.values()) else Level.CONCRETE
-    if evidence.mentions or evidence.devoted_sections or evidence.negations or evidence.weak:
+def level_of(evidence: PrincipleEvidence) -> Level:
+    """Return the level the readings support."""
+    functions = _functions(evidence)
+    if all(f in functions for f in SUBSTANTIVE):
+        return Level.INTEGRATED
+    if functions & set(SUBSTANTIVE):
+        return Level.CONCRETE
+    if evidence.readings or evidence.devoted_sections:
         return Level.MENTIONED
     return Level.ABSENT
 
 
-def principle_result(
-    key: str, evidence: PrincipleEvidence, roles: Mapping[str, str]
-) -> PrincipleResult:
+def _item(reading: Reading) -> EvidenceItem:
+    ref = reading.sentence
+    return EvidenceItem(
+        section=ref.section,
+        start=ref.start,
+        end=ref.end,
+        sentence=ref.text,
+        function=reading.function,
+        rule_id=reading.rule_ids[0] if reading.rule_ids else "",
+        rule_ids=list(reading.rule_ids),
+    )
+
+
+def principle_result(key: str, evidence: PrincipleEvidence) -> PrincipleResult:
     """Build the PrincipleResult (checklist left empty) for one principle."""
-    links = chain_links(evidence, roles)
+    level = level_of(evidence)
     cues: dict[str, dict[str, list[str]]] = {}
-    for cue in evidence.cues:
-        sentences = cues.setdefault(cue.sentence.section, {}).setdefault(cue.kind, [])
-        if cue.sentence.text not in sentences:
-            sentences.append(cue.sentence.text)
+    for reading in evidence.substantive:
+        for kind in reading.kinds:
+            sentences = cues.setdefault(reading.sentence.section, {}).setdefault(kind, [])
+            if reading.sentence.text not in sentences:
+                sentences.append(reading.sentence.text)
     sections: list[str] = []
-    for ref in [*evidence.mentions, *(c.sentence for c in evidence.cues)]:
-        if ref.section not in sections:
-            sections.append(ref.section)
-    for section in evidence.devoted_sections:
+    for section in [*(r.sentence.section for r in evidence.readings), *evidence.devoted_sections]:
         if section not in sections:
             sections.append(section)
-    return PrincipleResult(key, level_of(evidence, links), sections, cues, links)
+    functions = _functions(evidence)
+    chain = {link: function in functions for function, link in LINK_OF_FUNCTION.items()}
+    shown = evidence.substantive if level >= Level.CONCRETE else evidence.readings
+    return PrincipleResult(key, level, sections, cues, chain, evidence=[_item(r) for r in shown])
 
 
 def _sentence_finding(
-    rule_id: str, principle: Principle, severity: str, name: str, ref: SentenceRef
+    rule_id: str, principle: Principle, severity: str, sv: str, en: str, reading: Reading
 ) -> Finding:
     """Build a finding that points at a sentence."""
+    ref = reading.sentence
     return Finding(
         rule_id=rule_id,
         principle=principle.key,
         severity=severity,
-        message_sv=principle.message(name, "sv"),
-        message_en=principle.message(name, "en"),
+        message_sv=sv,
+        message_en=en,
         section=ref.section,
         start=ref.start,
         end=ref.end,
@@ -88,65 +93,81 @@ def _join(names: list[str], locale: str) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {word} {names[-1]}"
 
 
+def _missing_link(principle: Principle, result: PrincipleResult) -> tuple[str, str]:
+    """Return the first missing link of the chain, with an example sentence, in sv and en."""
+    link = next(link for link in CHAIN if not result.chain.get(link))
+    example = {loc: principle.message(f"example_{link}", loc) for loc in ("sv", "en")}
+    names = load_common().chain_names
+    messages = load_common().messages
+    return (
+        messages["missing_link_sv"].format(link=names[f"{link}_sv"], example=example["sv"]),
+        messages["missing_link_en"].format(link=names[f"{link}_en"], example=example["en"]),
+    )
+
+
 def principle_findings(
     principle: Principle, evidence: PrincipleEvidence, result: PrincipleResult
 ) -> list[Finding]:
-    """Return the findings for one principle: missing, vague, empty, negated, chain gaps."""
+    """Return the findings for one principle: missing, not concrete (with the missing link and
+    an example), method names without content, empty declarations, negations, chain gaps."""
     key = principle.key
     findings: list[Finding] = []
+    source = principle.source_url
     if result.level is Level.ABSENT:
         severity = "error" if principle.mandatory else "warning"
-        findings.append(
-            Finding(
-                f"{key}.missing",
-                key,
-                severity,
-                principle.message("missing", "sv"),
-                principle.message("missing", "en"),
-                source_url=principle.source_url,
-            )
-        )
+        sv, en = principle.message("missing", "sv"), principle.message("missing", "en")
+        findings.append(Finding(f"{key}.missing", key, severity, sv, en, source_url=source))
     elif result.level is Level.MENTIONED:
+        link_sv, link_en = _missing_link(principle, result)
         findings.append(
             Finding(
                 f"{key}.not_concrete",
                 key,
                 "warning",
-                principle.message("not_concrete", "sv"),
-                principle.message("not_concrete", "en"),
+                f"{principle.message('not_concrete', 'sv')} {link_sv}",
+                f"{principle.message('not_concrete', 'en')} {link_en}",
                 section=result.sections[0] if result.sections else None,
-                source_url=principle.source_url,
+                source_url=source,
             )
         )
+    messages = load_common().messages
     seen: set[tuple[str, int]] = set()
-    for ref in evidence.negations:
-        if (ref.section, ref.start) not in seen:
-            seen.add((ref.section, ref.start))
-            findings.append(
-                _sentence_finding(f"{key}.negation", principle, "error", "negation", ref)
-            )
-    for ref, has_cue in evidence.weak:
-        if has_cue or (ref.section, ref.start) in seen:
+    for reading in evidence.readings:
+        ref = reading.sentence
+        place = (ref.section, ref.start)
+        if place in seen:
             continue
-        seen.add((ref.section, ref.start))
-        if evidence.cues:
-            name, severity = "empty_declaration_info", "info"
-        else:
-            name, severity = "empty_declaration", "warning"
-        findings.append(
-            _sentence_finding(f"{key}.empty_declaration", principle, severity, name, ref)
-        )
+        if reading.function == "negation":
+            seen.add(place)
+            sv, en = principle.message("negation", "sv"), principle.message("negation", "en")
+            findings.append(
+                _sentence_finding(f"{key}.negation", principle, "error", sv, en, reading)
+            )
+        elif reading.function == "method_name":
+            seen.add(place)
+            severity = "info" if result.level >= Level.CONCRETE else "warning"
+            values = {"principle_sv": principle.name("sv"), "principle_en": principle.name("en")}
+            sv = messages["method_names_sv"].format(**values)
+            en = messages["method_names_en"].format(**values)
+            rule = f"{key}.method_names"
+            findings.append(_sentence_finding(rule, principle, severity, sv, en, reading))
+        elif reading.function == "intent":
+            seen.add(place)
+            concrete = result.level >= Level.CONCRETE
+            name = "empty_declaration_info" if concrete else "empty_declaration"
+            severity = "info" if concrete else "warning"
+            sv, en = principle.message(name, "sv"), principle.message(name, "en")
+            rule = f"{key}.empty_declaration"
+            findings.append(_sentence_finding(rule, principle, severity, sv, en, reading))
     if result.level is Level.CONCRETE:
         names = load_common().chain_names
+        present = {
+            locale: _join([names[f"{n}_{locale}"] for n in CHAIN if result.chain.get(n)], locale)
+            for locale in ("sv", "en")
+        }
         for link in CHAIN:
             if result.chain.get(link):
                 continue
-            present = {
-                locale: _join(
-                    [names[f"{n}_{locale}"] for n in CHAIN if result.chain.get(n)], locale
-                )
-                for locale in ("sv", "en")
-            }
             findings.append(
                 Finding(
                     f"{key}.chain.{link}",
@@ -154,7 +175,7 @@ def principle_findings(
                     "warning",
                     principle.message(f"chain_{link}", "sv", present=present["sv"]),
                     principle.message(f"chain_{link}", "en", present=present["en"]),
-                    source_url=principle.source_url,
+                    source_url=source,
                 )
             )
     return findings

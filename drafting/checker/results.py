@@ -86,6 +86,19 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class EvidenceItem:
+    """A sentence that a level rests on: where it is, what it does and the rules behind it."""
+
+    section: str
+    start: int
+    end: int
+    sentence: str
+    function: str
+    rule_id: str
+    rule_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class ChecklistItem:
     """An assessor's question with the automatic answer and an optional human override."""
 
@@ -113,6 +126,7 @@ class PrincipleResult:
     cues: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     chain: dict[str, bool] = field(default_factory=dict)
     checklist: list[ChecklistItem] = field(default_factory=list)
+    evidence: list[EvidenceItem] = field(default_factory=list)
 
     def kinds(self) -> set[str]:
         """Return every cue kind found in any section."""
@@ -165,6 +179,7 @@ class CheckResult:
                 },
                 chain=dict(raw.get("chain", {})),
                 checklist=[_item_from_dict(item) for item in raw.get("checklist", [])],
+                evidence=[EvidenceItem(**item) for item in raw.get("evidence", [])],
             )
             for key, raw in data.get("principles", {}).items()
         }

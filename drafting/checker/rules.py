@@ -16,8 +16,26 @@ from drafting.errors import RulesError
 
 MANDATORY_PRINCIPLES = ("jamstalldhet", "tillganglighet", "likabehandling")
 OPTIONAL_PRINCIPLES = ("miljo", "gles_geografi")
+# core/name: the principle's words; method: a method or concept name (about the principle,
+# never concrete alone); count / target_group: women and men counted, a target group;
+# context: counts only in a devoted section (or with another principle); cue: a function;
+# applied: a sign that something is applied to someone or something (shared rules only).
 CATEGORIES = frozenset(
-    {"core", "name", "context", "cue", "false_friend", "weak", "negation", "hedge"}
+    {
+        "core",
+        "name",
+        "method",
+        "count",
+        "target_group",
+        "context",
+        "cue",
+        "applied",
+        "how",
+        "false_friend",
+        "weak",
+        "negation",
+        "hedge",
+    }
 )
 KINDS = (
     "analysis",
@@ -42,6 +60,10 @@ MESSAGE_NAMES = (
     "chain_goals",
     "chain_activities",
     "chain_followup",
+    "example_analysis",
+    "example_goals",
+    "example_activities",
+    "example_followup",
 )
 _TERM_FIELDS = ("words", "lemmas", "prefixes", "patterns")
 _RULE_FIELDS = {
@@ -51,6 +73,7 @@ _RULE_FIELDS = {
     "intrinsic",
     "with_other_principles",
     "suppresses_cues",
+    "stands_alone",
     "min_groups",
     "window",
     "groups",
@@ -84,6 +107,7 @@ class Rule:
     intrinsic: bool = False
     with_other_principles: bool = False
     suppresses_cues: bool = False
+    stands_alone: bool = False
     min_groups: int = 1
     window: tuple[int, ...] = ()
 
@@ -208,12 +232,16 @@ def _rule(where: str, principle: str | None, raw: Any) -> Rule:
     ):
         raise RulesError(f"{where}: window needs one gap per pair of groups, all groups required")
     flags = {}
-    for name in ("intrinsic", "with_other_principles", "suppresses_cues"):
+    for name in ("intrinsic", "with_other_principles", "suppresses_cues", "stands_alone"):
         flags[name] = raw.get(name, False)
         if not isinstance(flags[name], bool):
             raise RulesError(f"{where}: '{name}' must be true or false")
     if principle is None and flags["intrinsic"]:
         raise RulesError(f"{where}: shared cues cannot be intrinsic")
+    if flags["stands_alone"] and category != "cue":
+        raise RulesError(f"{where}: only cues can stand alone")
+    if category in ("applied", "how") and principle is not None:
+        raise RulesError(f"{where}: 'applied' rules belong in common.toml")
     examples = {}
     for name in ("examples_match", "examples_no_match"):
         examples[name] = _strings(where, raw.get(name, []), name)

@@ -15,7 +15,10 @@ ODD_TEXTS = {
     "control": "Jämställdhet\x00\x07 ska\x1b[31m genomsyra\x0c projektet.\x7f",
     "emoji": "😀🎉 Alla är välkomna 👩‍🦽 oavsett funktionsnedsättning! 🇸🇪",
     "english": "The project will promote gender equality and accessibility for everyone.",
-    "html": "<p>Vi <b>gör</b> en jämställdhetsanalys.</p><script>alert('x')</script>",
+    "html": (
+        "<p>Vi <b>gör</b> en jämställdhetsanalys av deltagarna varje kvartal.</p>"
+        "<script>alert('x')</script>"
+    ),
     "only_list": "• Praktik\n• Coachning\n- Studiebesök\n* Yrkessvenska",
     "punctuation": "....!!!???;;;::: --- ***",
     "numbers": "1 2 3 4 5 070 19 20 2011-01-17",

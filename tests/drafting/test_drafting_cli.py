@@ -53,7 +53,7 @@ def test_json_lines_schema_and_exit_zero(tmp_path: Path) -> None:
     records = [json.loads(line) for line in out.splitlines()]
     assert [r["file"] for r in records] == [str(first), str(second)]
     for record in records:
-        assert set(record) == {"file", "levels", "findings"}
+        assert set(record) == {"file", "levels", "findings", "evidence"}
         assert record["levels"] == {
             "jamstalldhet": "concrete",
             "tillganglighet": "concrete",
