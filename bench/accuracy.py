@@ -12,7 +12,7 @@ import tomllib
 from importlib import resources
 
 from drafting.checker import check_sections
-from drafting.checker.rules import MANDATORY_PRINCIPLES
+from drafting.checker.rules import mandatory_principles
 
 LEVELS = ("absent", "mentioned", "concrete", "integrated")
 KEYWORDS = {
@@ -73,13 +73,13 @@ def scores(pairs: list[tuple[str, str]]) -> tuple[float, float, float, float, fl
 def main() -> int:
     """Print the table and return 0 if the checker beats the baseline everywhere."""
     cases = load_cases()
-    checker: dict[str, list[tuple[str, str]]] = {p: [] for p in MANDATORY_PRINCIPLES}
-    naive: dict[str, list[tuple[str, str]]] = {p: [] for p in MANDATORY_PRINCIPLES}
+    checker: dict[str, list[tuple[str, str]]] = {p: [] for p in mandatory_principles()}
+    naive: dict[str, list[tuple[str, str]]] = {p: [] for p in mandatory_principles()}
     misses = []
     for case_id, sections, template, expected in cases:
         result = check_sections(sections, template).summary()
         text = "\n".join(sections.values())
-        for principle in MANDATORY_PRINCIPLES:
+        for principle in mandatory_principles():
             checker[principle].append((result[principle], expected[principle]))
             naive[principle].append((baseline(text, principle), expected[principle]))
             if result[principle] != expected[principle]:
@@ -91,7 +91,7 @@ def main() -> int:
     print(header)
     print("-" * len(header))
     beats = True
-    for principle in MANDATORY_PRINCIPLES:
+    for principle in mandatory_principles():
         ours, theirs = scores(checker[principle]), scores(naive[principle])
         beats &= ours[0] > theirs[0]
         for name, values in (("checker", ours), ("keywords", theirs)):

@@ -14,14 +14,13 @@ from sqlalchemy import ColumnElement, Integer, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from drafting.checker.judging import CHAIN
-from drafting.checker.rules import load_common
+from drafting.checker.rules import load_common, principle_keys
 from drafting.models import CheckFinding, CheckRun, Draft, LevelOverride
-from drafting.review import LEVELS, MANDATORY_PRINCIPLES, PRINCIPLE_LABELS, principle_label
+from drafting.review import LEVELS, mandatory_principles, principle_label
 from pipeline.i18n import Text
 from pipeline.models import Call, Municipality, ProjectIdea, User, idea_municipality
 from pipeline.queries import IdeaFilters, require_team
 
-PRINCIPLES = tuple(PRINCIPLE_LABELS)
 FINDINGS_LIMIT = 10
 # Findings that say what is missing or wrong; info findings (readability) are left out.
 MISSING_SEVERITIES = ("error", "warning")
@@ -58,7 +57,7 @@ class CoverageGroup:
     name: str
     drafts: int = 0
     principles: dict[str, LevelCounts] = field(
-        default_factory=lambda: {p: LevelCounts(p) for p in PRINCIPLES}
+        default_factory=lambda: {p: LevelCounts(p) for p in principle_keys()}
     )
 
 
@@ -126,7 +125,7 @@ def _levels(latest):
             latest.c.draft_id,
             latest.c.idea_id,
             latest.c.call_id,
-            *(_level_of(p, latest.c.draft_id).label(p) for p in PRINCIPLES),
+            *(_level_of(p, latest.c.draft_id).label(p) for p in principle_keys()),
         )
         .select_from(latest)
         .join(CheckRun, CheckRun.id == latest.c.run_id)
@@ -140,21 +139,21 @@ def _level_counts(levels) -> list[ColumnElement]:
     """Per principle and level, how many rows have it (conditional aggregation)."""
     return [
         func.count().filter(levels.c[p] == level).label(f"{p}__{level}")
-        for p in PRINCIPLES
+        for p in principle_keys()
         for level in LEVELS
     ]
 
 
 def _fill_row(group: CoverageGroup, row) -> None:
     values = row._mapping
-    for p in PRINCIPLES:
+    for p in principle_keys():
         for level in LEVELS:
             group.principles[p].counts[level] += values[f"{p}__{level}"] or 0
 
 
 def _absent_when_missing(group: CoverageGroup) -> None:
     """A mandatory principle a check run does not mention counts as absent."""
-    for principle in MANDATORY_PRINCIPLES:
+    for principle in mandatory_principles():
         counts = group.principles[principle]
         counts.counts["absent"] += max(0, group.drafts - counts.total)
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from drafting.checker import rules as checker_rules
 from drafting.checker.checklists import apply_overrides, checklist
-from drafting.checker.results import ChecklistItem, Evidence
+from drafting.checker.results import ChecklistItem, Evidence, Level
 from drafting.models import (
     ChecklistOverride,
     CheckRun,
@@ -35,33 +36,33 @@ from pipeline.models import User, utcnow
 from pipeline.services import log_activity
 from pipeline.stages import Stage
 
-MANDATORY_PRINCIPLES = ("jamstalldhet", "tillganglighet", "likabehandling")
-LEVELS = ("absent", "mentioned", "concrete", "integrated")
-GATE_LEVEL = "concrete"
+LEVELS = tuple(level.value for level in Level)
+GATE_LEVEL = Level.CONCRETE.value
 REASON_MAX = 2000
-
-PRINCIPLE_LABELS: dict[str, Text] = {
-    "jamstalldhet": Text("Jämställdhet", "Gender equality"),
-    "tillganglighet": Text("Tillgänglighet", "Accessibility"),
-    "likabehandling": Text(
-        "Likabehandling och icke-diskriminering", "Equal treatment and non-discrimination"
-    ),
-    "miljo": Text("Miljö", "Environment"),
-    "gles_geografi": Text("Den glesa geografin", "Sparsely populated areas"),
-}
 LEVEL_LABELS: dict[str, Text] = {
-    "absent": Text("Saknas", "Absent"),
-    "mentioned": Text("Nämns", "Mentioned"),
-    "concrete": Text("Konkret", "Concrete"),
-    "integrated": Text("Integrerad", "Integrated"),
+    level.value: Text(level.label("sv"), level.label("en")) for level in Level
 }
+
+
+def mandatory_principles() -> tuple[str, ...]:
+    """The principles every check covers and the gate requires (from the principle files)."""
+    return checker_rules.mandatory_principles()
+
+
+def is_principle(key: str) -> bool:
+    """Tell whether ``key`` names a principle file."""
+    return key in checker_rules.available_principles()
+
 
 _TEAM_ONLY = Text("Bara stödteamet kan göra det här.", "Only the support team can do this.")
 
 
 def principle_label(principle: str) -> Text:
-    """A principle's name in Swedish and English."""
-    return PRINCIPLE_LABELS.get(principle, Text(principle, principle))
+    """A principle's name in Swedish and English, from its principle file."""
+    if not is_principle(principle):
+        return Text(principle, principle)
+    found = checker_rules.load_principle(principle)
+    return Text(found.name_sv, found.name_en)
 
 
 def level_label(level: str | None) -> Text:
@@ -135,9 +136,10 @@ def principle_levels(
     run = run or current_check(session, draft)
     overrides = _latest_level_overrides(session, draft)
     levels = dict(run.levels or {})
-    for principle in MANDATORY_PRINCIPLES:
+    mandatory = mandatory_principles()
+    for principle in mandatory:
         levels.setdefault(principle, "absent")
-    order = list(MANDATORY_PRINCIPLES) + sorted(set(levels) - set(MANDATORY_PRINCIPLES))
+    order = list(mandatory) + sorted(set(levels) - set(mandatory))
     return [PrincipleLevel(p, levels[p], overrides.get(p)) for p in order]
 
 
@@ -152,7 +154,7 @@ def set_level_override(
     """The team judges a principle's level itself (with a reason), or hands it back (None)."""
     require_view(draft.idea, actor)
     _require_team(actor)
-    if principle not in PRINCIPLE_LABELS:
+    if not is_principle(principle):
         raise InvalidData(Text("Okänd princip.", "Unknown principle."))
     if level is not None and level not in LEVELS:
         raise InvalidData(Text("Okänd nivå.", "Unknown level."))
@@ -394,7 +396,7 @@ def principles_below_gate(session: Session, draft: Draft) -> list[PrincipleLevel
     return [
         level
         for level in principle_levels(session, draft)
-        if level.principle in MANDATORY_PRINCIPLES and not level.passes
+        if level.principle in mandatory_principles() and not level.passes
     ]
 
 

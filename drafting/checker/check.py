@@ -18,10 +18,10 @@ from drafting.checker.preprocess import clean, strip_metadata
 from drafting.checker.readability import lix, lix_band
 from drafting.checker.results import CheckResult, Finding, Level, PrincipleResult
 from drafting.checker.rules import (
-    MANDATORY_PRINCIPLES,
     available_principles,
     load_common,
     load_principle,
+    mandatory_principles,
 )
 from drafting.errors import RulesError
 from drafting.sections import UNMATCHED, find_section, split_text
@@ -48,12 +48,12 @@ def _template(template: Template | str) -> Template:
 def _principles(principles: Iterable[str] | None) -> tuple[str, ...]:
     """Validate the requested principle keys (default: the three mandatory ones)."""
     if principles is None:
-        return MANDATORY_PRINCIPLES
+        return mandatory_principles()
     keys = tuple(dict.fromkeys(p.strip() for p in principles if p and p.strip()))
     unknown = [k for k in keys if k not in available_principles()]
     if unknown:
         raise RulesError(f"unknown principles {unknown} (available: {available_principles()})")
-    return keys or MANDATORY_PRINCIPLES
+    return keys or mandatory_principles()
 
 
 def _text(value: object) -> str:

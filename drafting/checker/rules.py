@@ -14,8 +14,6 @@ from spacy.lang.sv.stop_words import STOP_WORDS
 
 from drafting.errors import RulesError
 
-MANDATORY_PRINCIPLES = ("jamstalldhet", "tillganglighet", "likabehandling")
-OPTIONAL_PRINCIPLES = ("miljo", "gles_geografi")
 # core/name: the principle's words; method: a method or concept name (about the principle,
 # never concrete alone); count / target_group: women and men counted, a target group;
 # context: counts only in a devoted section (or with another principle); cue: a function;
@@ -135,6 +133,7 @@ class Principle:
     rules: tuple[Rule, ...]
     checklist: tuple[ChecklistSpec, ...]
     messages: Mapping[str, str] = field(default_factory=dict)
+    order: int = 1000
 
     def name(self, locale: str = "sv") -> str:
         """Return the principle's name in ``locale``."""
@@ -260,9 +259,20 @@ def _rule(where: str, principle: str | None, raw: Any) -> Rule:
     )
 
 
+def principles_folder() -> Any:
+    """Return the folder of principle files: the package's ``principles/``, the one registry."""
+    return resources.files("drafting.checker") / "principles"
+
+
+def clear_caches() -> None:
+    """Forget the loaded principle files (after the folder changed, e.g. in a test)."""
+    load_principle.cache_clear()
+    load_common.cache_clear()
+
+
 def _read(name: str) -> dict[str, Any]:
     """Read and parse ``principles/<name>.toml``."""
-    path = resources.files("drafting.checker") / "principles" / f"{name}.toml"
+    path = principles_folder() / f"{name}.toml"
     if not path.is_file():
         raise RulesError(f"unknown principle {name!r} (available: {available_principles()})")
     try:
@@ -273,9 +283,25 @@ def _read(name: str) -> dict[str, Any]:
 
 def available_principles() -> tuple[str, ...]:
     """Return the keys of the principle files shipped with the package."""
-    folder = resources.files("drafting.checker") / "principles"
+    folder = principles_folder()
     names = (p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
     return tuple(sorted(n for n in names if n != "common"))
+
+
+def principle_keys() -> tuple[str, ...]:
+    """Return every shipped principle, the mandatory ones first (the files are the registry)."""
+    keys = available_principles()
+    return tuple(sorted(keys, key=lambda k: (not load_principle(k).mandatory, _order(k), k)))
+
+
+def _order(key: str) -> int:
+    """A principle file's place in the list (its optional ``order``; files without come last)."""
+    return load_principle(key).order
+
+
+def mandatory_principles() -> tuple[str, ...]:
+    """Return the principles every check covers and the gate requires (``mandatory = true``)."""
+    return tuple(k for k in principle_keys() if load_principle(k).mandatory)
 
 
 def parse_principle(data: Mapping[str, Any], where: str = "principle") -> Principle:
@@ -285,6 +311,8 @@ def parse_principle(data: Mapping[str, Any], where: str = "principle") -> Princi
             raise RulesError(f"{where}: '{name}' must be a string")
     if not isinstance(data.get("mandatory"), bool):
         raise RulesError(f"{where}: 'mandatory' must be true or false")
+    if not isinstance(data.get("order", 1000), int):
+        raise RulesError(f"{where}: 'order' must be a whole number")
     key = data["key"]
     rules = tuple(_rule(where, key, raw) for raw in data.get("rules", []))
     ids = [r.id for r in rules]
@@ -323,6 +351,7 @@ def parse_principle(data: Mapping[str, Any], where: str = "principle") -> Princi
         rules=rules,
         checklist=tuple(checklist),
         messages=dict(messages),
+        order=data.get("order", 1000),
     )
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from drafting.checker import check_sections, check_text
 from drafting.checker.results import CheckResult, Level
-from drafting.checker.rules import MANDATORY_PRINCIPLES
+from drafting.checker.rules import mandatory_principles
 
 CORPUS = resources.files("drafting") / "corpus"
 PARAGRAPHS = tomllib.loads((CORPUS / "labelled.toml").read_text(encoding="utf-8"))["paragraphs"]
@@ -21,13 +21,13 @@ SEED = (CORPUS / "seed_framsyn_esf.txt").read_text(encoding="utf-8")
 
 def test_corpus_is_large_and_spread() -> None:
     assert len(PARAGRAPHS) >= 60
-    for principle in MANDATORY_PRINCIPLES:
+    for principle in mandatory_principles():
         spread = Counter(p["levels"][principle] for p in PARAGRAPHS)
         assert {"absent", "mentioned", "concrete", "integrated"} <= set(spread), principle
     assert sum(1 for p in PARAGRAPHS if p.get("trap")) >= 20
 
 
-@pytest.mark.parametrize("principle", MANDATORY_PRINCIPLES)
+@pytest.mark.parametrize("principle", mandatory_principles())
 def test_agreement_with_labels_per_principle(principle: str) -> None:
     misses = []
     for paragraph in PARAGRAPHS:

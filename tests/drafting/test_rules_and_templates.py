@@ -10,11 +10,12 @@ import pytest
 
 from drafting.checker.nlp import get_nlp
 from drafting.checker.rules import (
-    MANDATORY_PRINCIPLES,
     available_principles,
     load_common,
     load_principle,
+    mandatory_principles,
     parse_principle,
+    principle_keys,
 )
 from drafting.errors import DraftingError, RulesError, TemplateError
 from drafting.templates import (
@@ -32,7 +33,7 @@ def test_shipped_templates() -> None:
     plus = load_template("esf_plus")
     assert plus.keys[:4] == ("sammanfattning", "bakgrund_problemanalys", "syfte", "mal_resultat")
     assert [s.principle for s in plus.children("horisontella_principer")] == list(
-        MANDATORY_PRINCIPLES
+        mandatory_principles()
     )
     old = load_template("esf_2007")
     assert [s.title_sv for s in old.sections] == [
@@ -96,7 +97,7 @@ def test_shipped_principles() -> None:
     }
     for key in available_principles():
         principle = load_principle(key)
-        assert principle.mandatory is (key in MANDATORY_PRINCIPLES)
+        assert principle.mandatory is (key in mandatory_principles())
         assert principle.checklist and principle.source_url.startswith("http")
     assert len(load_principle("jamstalldhet").checklist) == 9
     assert load_common().lix_bands
@@ -136,3 +137,9 @@ def test_sentences_end_at_list_items_and_blank_lines() -> None:
     doc = get_nlp()("Rubrik\n• Punkt ett\n• Punkt två\n\nEn mening som fortsätter\nhär.")
     sentences = [s.text.strip() for s in doc.sents if s.text.strip()]
     assert sentences[:3] == ["Rubrik", "• Punkt ett", "• Punkt två"]
+
+
+def test_the_principle_files_are_the_registry() -> None:
+    assert mandatory_principles() == ("jamstalldhet", "tillganglighet", "likabehandling")
+    assert principle_keys()[:3] == mandatory_principles()
+    assert set(principle_keys()) == set(available_principles())

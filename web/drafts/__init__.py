@@ -38,9 +38,8 @@ def draft_panel(idea: ProjectIdea) -> DraftPanel | None:
         run = latest_check(session, draft)
         if run is not None:
             found = dict(run.levels or {})
-            order = list(review.MANDATORY_PRINCIPLES) + sorted(
-                set(found) - set(review.MANDATORY_PRINCIPLES)
-            )
+            mandatory = review.mandatory_principles()
+            order = list(mandatory) + sorted(set(found) - set(mandatory))
             levels = [(p, found.get(p, "absent")) for p in order]
     return DraftPanel(draft, levels, url_for("drafts.overview", idea_id=idea.id))
 
