@@ -44,6 +44,26 @@ LEVEL_LABELS: dict[str, Text] = {
 }
 
 
+FUNCTION_LABELS: dict[str, Text] = {
+    "analysis": Text("Analys", "Analysis"),
+    "goal": Text("Mål", "Goal"),
+    "activity": Text("Aktivitet", "Activity"),
+    "followup": Text("Uppföljning", "Follow-up"),
+    "method_name": Text("Bara metodnamn", "Method name only"),
+    "count": Text("Bara antal", "Count only"),
+    "target_group": Text("Bara målgrupp", "Target group only"),
+    "intent": Text("Bara avsikt", "Intent only"),
+    "list": Text("Uppräkning", "List"),
+    "mention": Text("Nämns", "Mentioned"),
+    "negation": Text("Avfärdas", "Dismissed"),
+}
+
+
+def function_label(function: str) -> Text:
+    """What a sentence does for a principle, in Swedish and English."""
+    return FUNCTION_LABELS.get(function, Text(function, function))
+
+
 def mandatory_principles() -> tuple[str, ...]:
     """The principles every check covers and the gate requires (from the principle files)."""
     return checker_rules.mandatory_principles()

@@ -363,3 +363,14 @@ def test_no_draft_before_drafting(app, client, world):
     response = as_(app, client, world, "owner").get(world.url(""))
     assert response.status_code == 409
     assert "Ansökan påbörjas när idén når skedet" in response.get_data(as_text=True)
+
+
+def test_the_section_page_shows_the_evidence_of_its_levels(app, client, world):
+    fill(app, world, {KEY: complete_sections()[KEY]})
+    owner = as_(app, client, world, "owner")
+    html = owner.get(world.url(f"/avsnitt/{KEY}")).get_data(as_text=True)
+    assert "Belägg i avsnittet" in html
+    assert re.search(r"Jämställdhet</span>, analys: <mark>I Lycksele är 62 procent", html)
+    fill(app, world, {KEY: "Vi arbetar med jämställdhetsintegrering och 3R-metoden."})
+    html = owner.get(world.url(f"/avsnitt/{KEY}")).get_data(as_text=True)
+    assert "Belägg i avsnittet" not in html and "Metodnamn utan innehåll" in html

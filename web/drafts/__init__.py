@@ -72,6 +72,7 @@ def init_app(app: Flask) -> None:
         draft_idea_url=idea_url,
         evidence_text=evidence_text,
         level_label=review.level_label,
+        function_label=review.function_label,
         principle_label=review.principle_label,
     )
     app.register_blueprint(bp)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
 from drafting import review, section_comments
+from drafting.checker.results import Level
 from drafting.models import Draft, SectionRevision
 from drafting.revisions import (
     EditConflict,
@@ -69,6 +70,12 @@ def _editor_context(idea: ProjectIdea, draft: Draft, key: str) -> dict:
     run = current_check(session, draft)
     result = check_result(run)
     findings = [f for f in result.findings if f.section == key]
+    evidence = [
+        (principle, item)
+        for principle, found in result.principles.items()
+        for item in found.evidence
+        if item.section == key and found.level >= Level.CONCRETE
+    ]
     position = template.keys.index(key)
     return {
         "idea": idea,
@@ -79,6 +86,7 @@ def _editor_context(idea: ProjectIdea, draft: Draft, key: str) -> dict:
         "current": latest.get(key),
         "run": run,
         "findings": findings,
+        "evidence": evidence,
         "levels": review.principle_levels(session, draft, run),
         "comments": section_comments.section_comments(session, current_user, draft, key),
         "comment_counts": section_comments.open_comment_counts(session, current_user, draft),
