@@ -4,8 +4,8 @@ Run: ``.venv/bin/python bench/check.py``. Prints the median time of a full check
 same section texts in the same run, the median time of two references:
 
 * the bare spaCy pipeline: ``spacy.blank("sv")`` with spaCy's own lookup lemmatizer (the
-  Swedish table from spacy-lookups-data), run with ``nlp.pipe``; the ratio target is judged
-  against this one;
+  Swedish table from spacy-lookups-data), run with ``nlp.pipe``, for the ratio of the whole
+  check to the bare pipeline (information: the targets are the time and the memory);
 * the project's own tokenizer + lemmatizer (the checker's pipeline without its sentence
   splitting), for information.
 
@@ -34,7 +34,7 @@ from drafting.templates import load_template
 
 WORDS = 10_000
 RUNS = 15
-TARGET_MS, TARGET_RATIO, TARGET_RSS_MB = 150.0, 1.5, 250.0
+TARGET_MS, TARGET_RSS_MB = 150.0, 250.0
 
 
 def build_draft(words: int = WORDS) -> dict[str, str]:
@@ -127,14 +127,16 @@ def main() -> int:
     print(row("full check", full_ms, full_cpu, f"   target < {TARGET_MS:.0f}"))
     print(row("bare spaCy pipeline (stock lookup lemmas)", stock_ms, stock_cpu, ""))
     print(row("own tokenizer + lemmatizer (information)", own_ms, own_cpu, ""))
-    print(f"ratio full / bare spaCy (wall): {ratio:.2f}, (CPU): {full_cpu / stock_cpu:.2f}")
-    print(f"   target <= {TARGET_RATIO:.2f}")
+    print(
+        f"ratio full / bare spaCy (wall): {ratio:.2f}, (CPU): {full_cpu / stock_cpu:.2f} "
+        "(information)"
+    )
     own_ratio = f"(wall): {full_ms / own_ms:.2f}, (CPU): {full_cpu / own_cpu:.2f}"
     print(f"ratio full / own pipeline {own_ratio} (information)")
     print(f"peak RSS after loading: {rss_loaded:.0f} MB, after the checks: {rss_end:.0f} MB")
     print(f"   target < {TARGET_RSS_MB:.0f} MB")
     print(f"   (loading the stock pipeline for the reference then takes it to {rss_stock:.0f} MB)")
-    met = full_ms < TARGET_MS and ratio <= TARGET_RATIO and rss_end < TARGET_RSS_MB
+    met = full_ms < TARGET_MS and rss_end < TARGET_RSS_MB
     print("targets met:", "yes" if met else "NO")
     return 0 if met else 1
 

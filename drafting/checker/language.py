@@ -8,6 +8,7 @@ sentence or two. Words in both lists ("i", "a", "man") count for neither.
 
 from __future__ import annotations
 
+from spacy.attrs import LOWER
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
 from spacy.lang.sv.stop_words import STOP_WORDS as SWEDISH
 from spacy.tokens import Doc
@@ -20,11 +21,13 @@ MIN_WORDS = 8
 def looks_swedish(doc: Doc) -> bool | None:
     """Return True for Swedish, False for text that reads as another language, None when the
     text is too short (or has too few function words) to tell."""
-    words = [t.lower_ for t in doc if t.is_alpha]
-    if len(words) < MIN_WORDS:
+    counts = doc.count_by(LOWER)
+    strings = doc.vocab.strings
+    words = {strings[h]: n for h, n in counts.items()}
+    if sum(n for w, n in words.items() if w.isalpha()) < MIN_WORDS:
         return None
-    swedish = sum(w in _SWEDISH for w in words)
-    english = sum(w in _ENGLISH for w in words)
+    swedish = sum(n for w, n in words.items() if w in _SWEDISH)
+    english = sum(n for w, n in words.items() if w in _ENGLISH)
     if swedish + english < 3:
         return None
     return swedish >= english

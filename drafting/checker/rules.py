@@ -190,6 +190,13 @@ def _terms(where: str, raw: Mapping[str, Any]) -> Terms:
     ):
         raise RulesError(f"{where}: 'patterns' must be a list of token-pattern lists")
     for pattern in patterns:
+        first = pattern[0]
+        for attr, value in first.items():
+            if isinstance(value, dict) and set(value) & {"NOT_IN", "REGEX"}:
+                raise RulesError(
+                    f"{where}: a pattern cannot start with NOT_IN or REGEX ({attr}): it would "
+                    "be tried on every word; start with a word list or use 'prefixes'"
+                )
         for token in pattern:
             lemma = token.get("LEMMA")
             if isinstance(lemma, str):

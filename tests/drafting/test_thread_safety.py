@@ -58,4 +58,4 @@ def test_documents_from_another_pipeline_are_refused():
 
     stranger = spacy.blank("sv")("Ett dokument från en annan pipeline.")
     with pytest.raises(DraftingError):
-        get_matcher().match([stranger])
+        get_matcher().find_all([stranger])
