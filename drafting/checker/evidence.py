@@ -159,6 +159,12 @@ def read_sentence(
         for p in wanted
         if by_category.get(p, {}).get("core") or by_category.get(p, {}).get("name")
     }
+    # a sentence that names no principle but refers back to the people of the previous one
+    # ("Projektet vänder sig till unga med NPF. De får en coach varje vecka.") continues it
+    references = by_category.get(None, {}).get("reference", [])
+    if references and not named:
+        for principle in carried:
+            named[principle] = list(references)
     for principle, categories in by_category.items():
         for hit in categories.get("context", ()):
             others = by_words - {principle}

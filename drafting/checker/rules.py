@@ -29,6 +29,7 @@ CATEGORIES = frozenset(
         "cue",
         "applied",
         "how",
+        "reference",
         "false_friend",
         "weak",
         "negation",
@@ -246,7 +247,7 @@ def _rule(where: str, principle: str | None, raw: Any) -> Rule:
         raise RulesError(f"{where}: shared cues cannot be intrinsic")
     if flags["stands_alone"] and category != "cue":
         raise RulesError(f"{where}: only cues can stand alone")
-    if category in ("applied", "how") and principle is not None:
+    if category in ("applied", "how", "reference") and principle is not None:
         raise RulesError(f"{where}: 'applied' rules belong in common.toml")
     examples = {}
     for name in ("examples_match", "examples_no_match"):
