@@ -82,6 +82,16 @@ CASES = {
         "kväll.",
         "AAA",
     ),
+    "a sentence that refers back to the group": (
+        "Projektet vänder sig till unga vuxna med NPF. De får en fast coach och praktik hos "
+        "arbetsgivare varje vecka.",
+        "ACA",
+    ),
+    "a target group beside generic measures": (
+        "Målgruppen är utrikes födda och personer med funktionsnedsättning. Projektet genomför "
+        "studiebesök för deltagarna.",
+        "AMA",
+    ),
     "a method applied to something": (
         "Med 3R-metoden kartlägger vi under hösten hur kvinnor och män är representerade i "
         "styrgrupperna.",
