@@ -188,7 +188,10 @@ def read_sentence(
             continue
         own = by_category.get(principle, {})
         about = named.get(principle, [])
-        strict = principle == devoted or (principle in named and not listed)
+        # a sentence about the principle only through a method's name takes only the
+        # principle's own cues ("prioriterade områden: ... breddad rekrytering, yrkesutbildning")
+        by_name_only = all(h.rule.category == "method" for h in about)
+        strict = principle == devoted or (principle in named and not listed and not by_name_only)
         negations = [*own.get("negation", ()), *(common_negation if strict else ())]
         weak = [*own.get("weak", ()), *(common_weak if strict else ())]
         blocking = [] if how else weak
@@ -222,11 +225,18 @@ def _function(
     if empties:
         return "intent", empties
     standing = [c for c in cues if c.rule.stands_alone]
-    # the people a target group names are those a measure is for; a count stays a count
-    applied = [*applied, *own.get("target_group", ())]
+    # the people a target group names are those a measure is for (not a goal for them:
+    # "målet är att utrikes födda kvinnor ska få arbete" is no gender-equality goal); a count
+    # stays a count
+    groups = own.get("target_group", [])
     supported = []
-    if applied and not blocking and not own.get("count"):
-        supported = [c for c in cues if not c.rule.stands_alone]
+    if (applied or groups) and not blocking and not own.get("count"):
+        supported = [
+            c
+            for c in cues
+            if not c.rule.stands_alone and (applied or c.rule.kind not in ("goal", "indicator"))
+        ]
+    applied = [*applied, *groups]
     if standing or supported:
         chosen = [*standing, *supported]
         order = {f: i for i, f in enumerate(SUBSTANTIVE)}

@@ -14,6 +14,7 @@ _BLOCKS = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE 
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,2000}>|<!--.*?-->", re.DOTALL)
 _BULLET = re.compile(r"^[ \t]*(?:[•\-*–·▪◦‣●]|\d{1,2}[.)])[ \t]+")
 _LINE = re.compile(r"[^\n]+")
+_NAME_GLUE = frozenset({"och", "i", "för", "av", "med", "på", "&", "-", "–", "ab", "ek.", "för."})
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -49,8 +50,18 @@ def _is_organisation_line(line: str, whole_list: bool) -> bool:
     if not _BULLET.match(line):
         return False
     suffixes = load_common().organisation_suffixes
-    words = [w.strip(",;()").lower() for w in _BULLET.sub("", line).split()]
-    return any(w.endswith(suffixes) for w in words if len(w) > 2)
+    words = [w.strip(",;()") for w in _BULLET.sub("", line).split()]
+    words = [w for w in words if w]
+    # a name: capitalised words and the words names end with ("Lycksele kommun", "Region
+    # Västerbotten"), not a line of lower-case content ("Hållbar utveckling, likabehandling")
+    named = [w for w in words if len(w) > 2 and w.lower().endswith(suffixes)]
+    plain = [
+        w
+        for w in words
+        if not (w[0].isupper() or w[0].isdigit() or w.lower() in _NAME_GLUE)
+        and not w.lower().endswith(suffixes)
+    ]
+    return bool(named) and not plain
 
 
 def strip_metadata(text: str, organisation_list: bool = False) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from drafting.checker import check_sections
@@ -60,3 +62,23 @@ def test_every_rule_has_examples_both_ways() -> None:
     assert RULES
     for rule in RULES:
         assert rule.examples_match and rule.examples_no_match, rule.id
+
+
+def _stem(prefix: str) -> str:
+    """The literal letters a prefix regex starts with ("" when it starts with a class)."""
+    found = re.match(r"[a-zåäöé]+", prefix)
+    return found.group(0) if found else ""
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [r for r in RULES if any(_stem(p) for g in r.groups for p in g.prefixes)],
+    ids=lambda r: r.id,
+)
+def test_every_prefix_rule_has_a_look_alike_that_it_refuses(rule: Rule) -> None:
+    """A prefix rule's counter-examples probe its edge: a word that begins like one of its
+    prefixes (a longer compound, a neighbour) and is not the cue ("delmål" and
+    "delmålgrupper")."""
+    stems = {_stem(p)[:4] for g in rule.groups for p in g.prefixes if _stem(p)}
+    words = {w for s in rule.examples_no_match for w in re.findall(r"[\wåäöé-]+", s.lower())}
+    assert any(w.startswith(stem) for w in words for stem in stems), (rule.id, sorted(stems))
