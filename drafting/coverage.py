@@ -273,6 +273,8 @@ _KINDS: dict[str, Text] = {
     "empty_declaration": Text(
         "allmän försäkran utan innehåll", "a general assurance without content"
     ),
+    "method_names": Text("metodnamn utan innehåll", "method names without content"),
+    "not_swedish": Text("texten är inte på svenska", "the text is not in Swedish"),
 }
 _PERSONAL = Text("Personuppgifter i texten", "Personal data in the text")
 

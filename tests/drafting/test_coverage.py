@@ -202,6 +202,10 @@ def test_finding_labels():
     )
     assert finding_label("personal_data.phone", None).sv == "Personuppgifter i texten"
     assert finding_label("x.unknown", None).sv == "x.unknown"
+    assert finding_label("likabehandling.method_names", "likabehandling").sv == (
+        "Likabehandling och icke-diskriminering: metodnamn utan innehåll"
+    )
+    assert finding_label("language.not_swedish", None).en == "the text is not in Swedish"
 
 
 def test_a_recent_draft_edit_keeps_an_idea_from_stalling(session, world):
