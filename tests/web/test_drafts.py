@@ -374,3 +374,28 @@ def test_the_section_page_shows_the_evidence_of_its_levels(app, client, world):
     fill(app, world, {KEY: "Vi arbetar med jämställdhetsintegrering och 3R-metoden."})
     html = owner.get(world.url(f"/avsnitt/{KEY}")).get_data(as_text=True)
     assert "Belägg i avsnittet" not in html and "Metodnamn utan innehåll" in html
+
+
+def test_read_only_text_marks_its_evidence(app, client, world):
+    fill(app, world, complete_sections(), stage=Stage.READY)
+    html = as_(app, client, world, "owner").get(world.url(f"/avsnitt/{KEY}")).get_data(as_text=True)
+    assert "inte ändra det i det här skedet" in html
+    section = html.split('<div class="section-text">', 1)[1].split("</div>", 1)[0]
+    assert "<mark>I Lycksele är 62 procent av de långtidsarbetslösa kvinnor" in section
+
+
+def test_marked_segments_skip_spans_that_no_longer_fit():
+    from web.drafts.views import marked_segments
+
+    text = "Ett. Två tre. Fyra."
+    assert marked_segments(text, [(5, 13)]) == [
+        ("Ett. ", False),
+        ("Två tre.", True),
+        (" Fyra.", False),
+    ]
+    assert marked_segments(text, [(5, 13), (7, 9), (15, 99)]) == [
+        ("Ett. ", False),
+        ("Två tre.", True),
+        (" Fyra.", False),
+    ]
+    assert marked_segments("", []) == []

@@ -62,6 +62,23 @@ def _error_text(error: PipelineError) -> str:
     return error.message(locale())
 
 
+def marked_segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """Cut ``text`` into (part, is evidence) pieces at the evidence spans that still fit it
+    (the text may have changed since the check ran)."""
+    parts: list[tuple[str, bool]] = []
+    position = 0
+    for start, end in sorted(set(spans)):
+        if start < position or end > len(text) or start >= end:
+            continue
+        if start > position:
+            parts.append((text[position:start], False))
+        parts.append((text[start:end], True))
+        position = end
+    if position < len(text):
+        parts.append((text[position:], False))
+    return parts
+
+
 def _editor_context(idea: ProjectIdea, draft: Draft, key: str) -> dict:
     session = db.session()
     template = template_for(draft)
@@ -76,6 +93,8 @@ def _editor_context(idea: ProjectIdea, draft: Draft, key: str) -> dict:
         for item in found.evidence
         if item.section == key and found.level >= Level.CONCRETE
     ]
+    current_text = latest[key].text if latest.get(key) else ""
+    fitting = [(i.start, i.end) for _, i in evidence if current_text[i.start : i.end] == i.sentence]
     position = template.keys.index(key)
     return {
         "idea": idea,
@@ -87,6 +106,7 @@ def _editor_context(idea: ProjectIdea, draft: Draft, key: str) -> dict:
         "run": run,
         "findings": findings,
         "evidence": evidence,
+        "marked": marked_segments(current_text, fitting),
         "levels": review.principle_levels(session, draft, run),
         "comments": section_comments.section_comments(session, current_user, draft, key),
         "comment_counts": section_comments.open_comment_counts(session, current_user, draft),
