@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # A sign-in lasts at most 30 days (pipeline.login_sessions.MAX_AGE), remembered or not.
+        "REMEMBER_COOKIE_DURATION": dt.timedelta(days=30),
+        "PERMANENT_SESSION_LIFETIME": dt.timedelta(days=30),
         "STALLED_AFTER_DAYS": int(env.get("FRAMSYN_STALLED_AFTER_DAYS", "30")),
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": env.get("FRAMSYN_TIMEZONE", "Europe/Stockholm"),

@@ -8,7 +8,7 @@ from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
-INT_MAX = 2**31 - 1  # the database's integer ids
+from web.params import INT_MAX
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask import session as cookie_session
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
-from pipeline import accounts
+from pipeline import accounts, login_sessions
 from pipeline.models import User, utcnow
 from pipeline.services import log_activity
 from web import db, mail
@@ -25,15 +34,39 @@ _DUMMY_HASH = hash_password("not-a-real-password-0")
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow a `next` that stays on this site."""
+    """Only follow a `next` that stays on this site (a path, no control characters)."""
     if (
         target
-        and not urlsplit(target).netloc
         and target.startswith("/")
         and not target.startswith("//")
+        and target.isprintable()
+        and "\\" not in target
+        and not urlsplit(target).netloc
     ):
         return target
     return url_for("main.index")
+
+
+def sign_in(user: User, *, remember: bool = False) -> None:
+    """Start a sign-in that can end: its key goes into the session and remember cookies."""
+    key = login_sessions.start(db.session(), user, remember=remember)
+    login_user(user, remember=remember, duration=login_sessions.MAX_AGE)
+    cookie_session["_user_id"] = login_sessions.cookie_value(user, key)
+
+
+def current_login_key() -> str | None:
+    """The key of the sign-in this request belongs to (None when signed out)."""
+    parts = login_sessions.split_cookie_value(str(cookie_session.get("_user_id") or ""))
+    return parts[1] if parts else None
+
+
+def sign_out() -> None:
+    """End this sign-in for good (every copy of its cookies) and clear the cookies."""
+    key = current_login_key()
+    if key is not None:
+        login_sessions.end(db.session(), key)
+        db.session().commit()
+    logout_user()
 
 
 @bp.route("/logga-in", methods=["GET", "POST"])
@@ -49,7 +82,7 @@ def login():
         user = session.scalars(select(User).where(func.lower(User.email) == email)).one_or_none()
         ok = verify_password(user.password_hash if user else _DUMMY_HASH, form.password.data)
         if user is not None and ok and user.is_active:
-            login_user(user, remember=form.remember.data)
+            sign_in(user, remember=form.remember.data)
             user.last_login_at = utcnow()
             log_activity(session, user, "auth.login", user)
             session.commit()
@@ -63,9 +96,21 @@ def login():
 @bp.post("/logga-ut")
 @login_required
 def logout():
-    """Sign out (a form post, so a link cannot sign anyone out)."""
-    logout_user()
+    """Sign out (a form post, so a link cannot sign anyone out); the session ends for good."""
+    sign_out()
     flash(_("Du är utloggad."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/logga-ut-overallt")
+@login_required
+def logout_everywhere():
+    """End every sign-in of this account, on every device, this one included."""
+    session = db.session()
+    accounts.end_sign_ins(session, current_user, current_user)
+    session.commit()
+    logout_user()
+    flash(_("Du är utloggad överallt, på alla datorer och telefoner."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -124,12 +169,14 @@ def _invalid_link():
 
 
 def _choose_password(user: User, form: NewPasswordForm, message: str):
-    """Store the new password, sign the person in and go to the start page."""
+    """Store the new password (every other sign-in ends), sign the person in, go home."""
     session = db.session()
+    if current_user.is_authenticated:
+        sign_out()  # whoever was signed in here, the link's owner takes over
     accounts.set_password(session, user, user, hash_password(form.password.data))
     user.last_login_at = utcnow()
+    sign_in(user)
     session.commit()
-    login_user(user)
     flash(message, "success")
     return redirect(url_for("main.index"))
 
@@ -150,9 +197,11 @@ def reset_password(token: str):
 @bp.route("/inbjudan/<token>", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def accept_invitation(token: str):
-    """Choose a password from an invitation link (seven days, single use)."""
-    if current_user.is_authenticated:
-        logout_user()
+    """Choose a password from an invitation link (seven days, single use).
+
+    Opening the link changes nothing; whoever is signed in here stays so until the form is
+    sent (a link from another site must not sign anyone out).
+    """
     user = tokens.user_for_invitation(db.session(), token)
     if user is None:
         return _invalid_link()
@@ -173,9 +222,16 @@ def change_password():
         else:
             session = db.session()
             accounts.set_password(
-                session, current_user, current_user, hash_password(form.password.data)
+                session,
+                current_user,
+                current_user,
+                hash_password(form.password.data),
+                keep_login=current_login_key(),
             )
             session.commit()
-            flash(_("Ditt nya lösenord är sparat."), "success")
+            flash(
+                _("Ditt nya lösenord är sparat. Du är utloggad på alla andra enheter."),
+                "success",
+            )
             return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)
