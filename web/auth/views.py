@@ -128,7 +128,9 @@ def send_invitation(session, user: User) -> None:
         user.locale,
         user=user,
         inviter=user.invited_by,
-        link=external_url("auth.accept_invitation", token=tokens.invitation_token(user)),
+        secret={
+            "link": external_url("auth.accept_invitation", token=tokens.invitation_token(user))
+        },
         days=tokens.INVITE_MAX_AGE // 86400,
     )
 
@@ -148,7 +150,9 @@ def forgot_password():
                 "reset_password",
                 user.locale,
                 user=user,
-                link=external_url("auth.reset_password", token=tokens.reset_token(user)),
+                secret={
+                    "link": external_url("auth.reset_password", token=tokens.reset_token(user))
+                },
                 minutes=tokens.RESET_MAX_AGE // 60,
             )
             log_activity(session, user, "auth.reset_requested", user)
