@@ -36,7 +36,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from pipeline.models import ProjectIdea, Visibility
 from pipeline.services import TEXT_MAX, TITLE_MAX, IdeaData
-from web.params import parse_id, parse_int
+from web.params import DATE_MAX, DATE_MIN, parse_id, parse_int
 
 SHORT_MAX = 120
 PHONE_MAX = 40
@@ -45,9 +45,6 @@ DIARIENUMMER_MAX = 40
 # PostgreSQL's INTEGER holds up to 2 147 483 647; keep amounts well inside it.
 AMOUNT_MAX = 2_000_000_000
 PEOPLE_MAX = 1_000_000
-# Dates people mean; Python's own range (year 1 to 9999) overflows date arithmetic.
-DATE_MIN = dt.date(1900, 1, 1)
-DATE_MAX = dt.date(2200, 12, 31)
 
 # ESF+ 2021-2027 programme areas (Svenska ESF-rådet), stored as their Swedish names.
 PROGRAMME_AREAS = (
@@ -99,7 +96,7 @@ class WholeNumberField(Field):
         if raw == "":
             self.data = None
             return
-        if not re.fullmatch(r"-?\d{1,12}", raw):
+        if not re.fullmatch(r"-?[0-9]{1,12}", raw):
             self.data = None
             raise ValueError(_l("Skriv ett heltal, till exempel 250000."))
         self.data = int(raw)
