@@ -14,6 +14,13 @@ class ConfigError(RuntimeError):
     """The configuration is unsafe or incomplete."""
 
 
+def _whole_number(raw: str) -> int:
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"FRAMSYN_PROXY_HOPS must be a whole number, not {raw!r}.") from None
+
+
 def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the app's settings from the environment, then apply `overrides` (tests)."""
     env = os.environ
@@ -48,6 +55,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "JOB_STALE_SECONDS": float(env.get("FRAMSYN_JOB_STALE_SECONDS", "60")),
         "FILE_RETENTION_DAYS": float(env.get("FRAMSYN_FILE_RETENTION_DAYS", "7")),
         "DEBUG": env.get("FLASK_DEBUG", "0") == "1",
+        # How many proxies in front of Framsyn set X-Forwarded-For/-Proto/-Host (0: none).
+        "PROXY_HOPS": _whole_number(env.get("FRAMSYN_PROXY_HOPS", "0")),
         "TESTING": False,
     }
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
@@ -55,10 +64,22 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     return config
 
 
+SECRET_MIN_LENGTH = 32
+_NEW_SECRET = 'SECRET_KEY="$(python -c "import secrets; print(secrets.token_hex(32))")"'
+
+
 def validate(config: dict[str, Any]) -> None:
-    """Refuse to start with the development secret outside debug and testing."""
-    if config["SECRET_KEY"] == DEV_SECRET and not (config["DEBUG"] or config["TESTING"]):
+    """Refuse a missing, default or short secret key outside debug and testing."""
+    hops = config.get("PROXY_HOPS", 0)
+    if not isinstance(hops, int) or hops < 0:
+        raise ConfigError("FRAMSYN_PROXY_HOPS must be a whole number, 0 or more.")
+    if config["DEBUG"] or config["TESTING"]:
+        return
+    key = config.get("SECRET_KEY") or ""
+    if key == DEV_SECRET or not key:
+        raise ConfigError(f"SECRET_KEY is not set. Set it in the environment, e.g. {_NEW_SECRET}")
+    if len(key) < SECRET_MIN_LENGTH:
         raise ConfigError(
-            "SECRET_KEY is not set. Set it in the environment, e.g. "
-            'SECRET_KEY="$(python -c "import secrets; print(secrets.token_hex(32))")"'
+            f"SECRET_KEY is {len(key)} characters long; it signs sessions and one-time links "
+            f"and must have at least {SECRET_MIN_LENGTH}. Make a new one, e.g. {_NEW_SECRET}"
         )

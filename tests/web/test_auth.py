@@ -231,3 +231,18 @@ def test_opening_an_invitation_link_does_not_sign_anyone_out(app, client, people
         token = tokens.invitation_token(invited)
     assert client.get(f"/konto/inbjudan/{token}").status_code == 200
     assert "Actor Testsson" in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("weak", ["abcdabcdabcd", "password1234", "lösenord1234", "qwertyuiopas"])
+@pytest.mark.parametrize(
+    ("locale", "message"),
+    [("sv", "Lösenordet är för lätt att gissa"), ("en", "The password is too easy to guess")],
+)
+def test_weak_passwords_are_refused_with_a_reason(app, client, people, weak, locale, message):
+    sign_in(app, client, people.actor)
+    client.post("/sprak", data={"locale": locale})
+    response = client.post(
+        "/konto/losenord", data={"current": PASSWORD, "password": weak, "confirm": weak}
+    )
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlsplit
 
 from flask import (
@@ -69,8 +70,28 @@ def sign_out() -> None:
     logout_user()
 
 
+def _signed_in(response) -> bool:
+    """A sign-in post that worked redirects; only failures count towards the limits."""
+    return response.status_code == 302
+
+
+def _account_key() -> str:
+    """The throttle's key for the account a sign-in post names (a digest, not the address)."""
+    email = accounts.normalise_email(str(request.form.get("email") or ""))[:254]
+    return "login-account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+
+
 @bp.route("/logga-in", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+# Per address (behind a proxy: FRAMSYN_PROXY_HOPS) and per account, failures only.
+@limiter.limit(
+    "10 per minute; 50 per hour", methods=["POST"], deduct_when=lambda r: not _signed_in(r)
+)
+@limiter.limit(
+    "5 per minute; 30 per hour",
+    methods=["POST"],
+    key_func=_account_key,
+    deduct_when=lambda r: not _signed_in(r),
+)
 def login():
     """The sign-in page; the message never tells whether an e-mail exists."""
     if current_user.is_authenticated:
