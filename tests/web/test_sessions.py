@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from pipeline import login_sessions, personal_data
+from pipeline import personal_data
 from pipeline.models import LoginSession, Role, User, utcnow
 from tests.web.people import PASSWORD, make_people
 from web import db
@@ -93,8 +93,20 @@ def test_an_expired_sign_in_is_refused(app, people):
             row.expires_at = utcnow() - dt.timedelta(seconds=1)
         session.commit()
     assert not _is_signed_in(client)
+    result = app.test_cli_runner().invoke(args=["purge-sessions"])
+    assert result.exit_code == 0 and "1 expired sign-ins deleted." in result.output
+    assert _sessions_of(app, people.actor) == 0
+
+
+def test_a_new_sign_in_clears_the_persons_expired_ones(app, people):
+    _signed_in_client(app)
     with app.app_context():
-        assert login_sessions.purge_expired(db.session()) == 1
+        session = db.session()
+        for row in session.scalars(select(LoginSession)):
+            row.expires_at = utcnow() - dt.timedelta(seconds=1)
+        session.commit()
+    _signed_in_client(app)
+    assert _sessions_of(app, people.actor) == 1
 
 
 def test_changing_the_password_signs_out_every_other_session(app, people):
