@@ -246,3 +246,12 @@ def test_weak_passwords_are_refused_with_a_reason(app, client, people, weak, loc
     )
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
+
+
+def test_a_long_password_is_estimated_on_its_first_characters(app, client, people):
+    sign_in(app, client, people.actor)
+    long = "korv med bröd och senap " * 10 + "@example.se"
+    response = client.post(
+        "/konto/losenord", data={"current": PASSWORD, "password": long, "confirm": long}
+    )
+    assert response.status_code == 302

@@ -79,6 +79,7 @@ values = st.one_of(
     st.text(max_size=40),
     st.text(alphabet="0123456789\r\n\x00-:/ ", max_size=20),
     st.integers(min_value=100, max_value=20_000).map(lambda n: "å" * n),
+    st.text(min_size=73, max_size=400),
 )
 
 

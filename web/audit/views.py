@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "user.reinvite": _l("Skickade en ny inbjudan"),
     "user.update": _l("Ändrade en användare (namn, roll, organisation eller status)"),
     "user.password": _l("Bytte lösenord"),
+    "user.sign_out_everywhere": _l("Loggade ut överallt"),
     "person.export": _l("Hämtade en persons uppgifter"),
     "person.remove": _l("Tog bort en person"),
     "file.download": _l("Laddade ner en fil"),
