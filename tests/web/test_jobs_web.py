@@ -300,7 +300,7 @@ def worker_process(rq_app, redis_url: str, *args: str, env: dict | None = None):
         **os.environ,
         "DATABASE_URL": rq_app.config["DATABASE_URL"],
         "REDIS_URL": redis_url,
-        "SECRET_KEY": "worker-test-secret",
+        "SECRET_KEY": "worker-test-secret-of-at-least-32-chars",
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests" / "web")]),
         **(env or {}),
     }
