@@ -174,6 +174,10 @@ def test_unticking_every_kommun_still_empties_the_list(app, world):
 
 def test_an_edit_partner_cannot_remove_partners(app, world):
     client = _client(app, world["partner"])
+    page = client.get(f"/ideer/{world['idea']}/andra").get_data(as_text=True)
+    assert "bara projektägaren eller stödteamet kan ta bort dem" in page
+    lead_page = _client(app, world["actor"]).get(f"/ideer/{world['idea']}/andra")
+    assert "kan ta bort dem" not in lead_page.get_data(as_text=True)
     version = _version_on_page(client, world["idea"])
     data = _full_post(
         app, world["idea"], version, partner_ids=["", str(world["partner_org"])], title="X"

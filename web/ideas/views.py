@@ -19,7 +19,13 @@ from pipeline.queries import (
     move_options,
     regional_projects,
 )
-from pipeline.services import add_comment, advance_stage, create_idea, update_idea
+from pipeline.services import (
+    add_comment,
+    advance_stage,
+    create_idea,
+    may_remove_partners,
+    update_idea,
+)
 from pipeline.stages import Stage
 from web import db
 from web.auth.views import _safe_next
@@ -224,7 +230,12 @@ def edit(idea_id: int):
             flash(_("Ändringarna är sparade.") if changed else _("Inget ändrades."), "success")
             return redirect(url_for("ideas.show", idea_id=idea.id))
     status = 400 if form.errors else 200
-    return render_template("ideas/form.html", form=form, idea=idea), status
+    return render_template(
+        "ideas/form.html",
+        form=form,
+        idea=idea,
+        may_remove_partners=may_remove_partners(current_user, idea),
+    ), status
 
 
 def _edit_conflict(session: Session, idea_id: int, form, data, conflict: EditConflict) -> str:
@@ -238,6 +249,7 @@ def _edit_conflict(session: Session, idea_id: int, form, data, conflict: EditCon
         idea=idea,
         conflict=conflict,
         differences=_differences(session, form, idea, data),
+        may_remove_partners=may_remove_partners(current_user, idea),
     )
 
 
