@@ -26,7 +26,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     env = os.environ
     instance = Path(instance_path)
     config: dict[str, Any] = {
-        "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET),
+        "SECRET_KEY": env.get("SECRET_KEY") or DEV_SECRET,  # empty counts as unset
         "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{instance / 'framsyn.db'}",
         "REDIS_URL": env.get("REDIS_URL") or None,
         "FRAMSYN_REGION": env.get("FRAMSYN_REGION", "vasterbotten"),

@@ -206,3 +206,14 @@ def test_signed_in_pages_are_not_cached(app, client):
     _sign_in(client)
     for url in ("/", "/ideer", "/konto/mina-uppgifter"):
         assert client.get(url).headers["Cache-Control"] == "no-store", url
+
+
+def test_an_empty_secret_key_in_the_environment_counts_as_unset(monkeypatch, sqlite_url):
+    from web.config import DEV_SECRET, ConfigError
+
+    monkeypatch.setenv("SECRET_KEY", "")
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
+        create_app({"DATABASE_URL": sqlite_url})
+    app = create_app({"DATABASE_URL": sqlite_url, "DEBUG": True})
+    assert app.config["SECRET_KEY"] == DEV_SECRET  # debug runs with the development key
+    app.extensions["framsyn.engine"].dispose()
