@@ -207,18 +207,16 @@ def renew_invitation(session: Session, actor: User, user: User) -> User:
     return user
 
 
-def set_password(
-    session: Session, actor: User, user: User, password_hash: str, *, keep_login: str | None = None
-) -> None:
+def set_password(session: Session, actor: User, user: User, password_hash: str) -> None:
     """Store a new password hash; people set only their own (a token or a session proves it).
 
-    Every sign-in of the account ends, except the one whose key is `keep_login` (the session
-    that changed the password).
+    Every sign-in of the account ends, the one that made the change included: whoever goes
+    on signs in again (the web layer does it at once for the browser that made the change).
     """
     require(actor.id == user.id and user.is_active)
     user.password_hash = password_hash
     user.password_changed_at = utcnow()
-    login_sessions.end_all(session, user, keep=keep_login)
+    login_sessions.end_all(session, user)
     log_activity(session, actor, "user.password", user)
 
 

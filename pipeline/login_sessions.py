@@ -81,6 +81,12 @@ def user_for(
     return user
 
 
+def is_remembered(session: Session, key: str) -> bool:
+    """True if the sign-in with this key chose "remember me"."""
+    query = select(LoginSession.remember).where(LoginSession.key_digest == _digest(key))
+    return bool(session.scalar(query))
+
+
 def end(session: Session, key: str) -> None:
     """End one sign-in (sign-out)."""
     session.execute(

@@ -118,13 +118,26 @@ def test_changing_the_password_signs_out_every_other_session(app, people):
         data={"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
     )
     assert response.status_code == 302
-    assert _is_signed_in(client)
+    assert _is_signed_in(client)  # with a new sign-in ...
+    assert not _is_signed_in(thief)  # ... so a copy of its old cookie is dead
     assert not _is_signed_in(other)
-    # The copy made before the change carries the same sign-in as `client`: once `client`
-    # signs out, nothing of it is left.
-    client.post("/konto/logga-ut")
-    assert not _is_signed_in(thief)
-    assert _sessions_of(app, people.actor) == 0
+    assert _sessions_of(app, people.actor) == 1
+
+
+def test_a_remembered_sign_in_stays_remembered_after_a_password_change(app, people):
+    client = _signed_in_client(app, remember=True)
+    old = client.get_cookie("remember_token").value
+    response = client.post(
+        "/konto/losenord",
+        data={"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    new = client.get_cookie("remember_token").value
+    assert new != old
+    for value, alive in ((new, True), (old, False)):
+        browser = app.test_client()
+        browser.set_cookie("remember_token", value)
+        assert _is_signed_in(browser) is alive
 
 
 def test_a_password_reset_signs_out_every_session(app, people):

@@ -246,13 +246,11 @@ def change_password():
             form.current.errors = [_("Det nuvarande lösenordet stämmer inte.")]
         else:
             session = db.session()
-            accounts.set_password(
-                session,
-                current_user,
-                current_user,
-                hash_password(form.password.data),
-                keep_login=current_login_key(),
-            )
+            key = current_login_key()
+            remember = key is not None and login_sessions.is_remembered(session, key)
+            user = current_user._get_current_object()
+            accounts.set_password(session, user, user, hash_password(form.password.data))
+            sign_in(user, remember=remember)  # a new key: copies of the old cookies are dead
             session.commit()
             flash(
                 _("Ditt nya lösenord är sparat. Du är utloggad på alla andra enheter."),
