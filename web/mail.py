@@ -9,6 +9,7 @@ so neither the admin outbox nor a reader of the database can take over an accoun
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from email.message import EmailMessage
 from typing import Any
@@ -21,6 +22,9 @@ from sqlalchemy.orm import Session
 from pipeline.models import OutboxMessage, utcnow
 
 log = logging.getLogger("framsyn.mail")
+# The one-time links Framsyn sends; messages stored before links were kept out of the outbox
+# may still hold them.
+ONE_TIME_LINK = re.compile(r"\S*/konto/(?:nytt-losenord|inbjudan)/\S+")
 
 
 def _smtp_send(config: dict[str, Any], message: EmailMessage) -> None:
@@ -89,3 +93,8 @@ def send_template(
     return send_mail(
         session, to, subject.strip(), body.strip() + "\n", stored_body=stored_body.strip() + "\n"
     )
+
+
+def without_links(body: str) -> str:
+    """`body` with any one-time link replaced by the marker (for showing stored messages)."""
+    return ONE_TIME_LINK.sub(_("[Länken visas bara för mottagaren]"), body)

@@ -255,3 +255,22 @@ def test_a_long_password_is_estimated_on_its_first_characters(app, client, peopl
         "/konto/losenord", data={"current": PASSWORD, "password": long, "confirm": long}
     )
     assert response.status_code == 302
+
+
+def test_the_outbox_page_hides_links_in_messages_stored_before(app, client, people):
+    from pipeline.models import OutboxMessage
+
+    with app.app_context():
+        session = db.session()
+        session.add(
+            OutboxMessage(
+                to="old@example.se",
+                subject="Gammal inbjudan",
+                body_text="Välj lösenord: http://127.0.0.1:5000/konto/inbjudan/abc.def-ghi\nHej",
+            )
+        )
+        session.commit()
+    sign_in(app, client, people.admin)
+    page = client.get("/admin/utskick").get_data(as_text=True)
+    assert "Gammal inbjudan" in page and "abc.def-ghi" not in page
+    assert "Välj lösenord: [Länken visas bara för mottagaren]" in page
