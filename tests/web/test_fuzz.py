@@ -6,7 +6,7 @@ digits, extreme dates, CR/LF, NUL, huge integers and long strings, mixed with or
 
 The normal run is bounded (deterministic, well under a minute); for a longer run by hand:
 
-    FRAMSYN_FUZZ_EXAMPLES=5000 .venv/bin/python -m pytest tests/web/test_fuzz.py -p no:randomly
+    FRAMSYN_FUZZ_EXAMPLES=5000 .venv/bin/python -m pytest tests/web/test_fuzz.py
 """
 
 from __future__ import annotations
