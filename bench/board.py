@@ -46,6 +46,22 @@ TARGET_MS = 150
 WORDS = "lärcentrum unga vuxna arbete kompetens inlandet omställning vård språk jobb".split()
 
 
+def _sign_in_value(app, user_id: int) -> str:
+    """Start a sign-in for `user_id`: the session value a successful sign-in would give."""
+    from pipeline import login_sessions
+    from pipeline.models import User
+    from web import db as web_db
+
+    with app.app_context():
+        session = web_db.session()
+        user = session.get(User, user_id)
+        value = login_sessions.cookie_value(
+            user, login_sessions.start(session, user, remember=False)
+        )
+        session.commit()
+    return value
+
+
 def fill(url: str, count: int) -> int:
     """Insert organisations, a support user, calls and `count` ideas; return the user's id."""
     engine = make_engine(url)
@@ -181,7 +197,9 @@ def run(label: str, url: str, count: int, runs: int) -> bool:
 
         identifier = login_manager._session_identifier_generator()
     with client.session_transaction() as session:
-        session.update({"_user_id": str(support_id), "_fresh": True, "_id": identifier})
+        session.update(
+            {"_user_id": _sign_in_value(app, support_id), "_fresh": True, "_id": identifier}
+        )
     engine = app.extensions["framsyn.engine"]
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))

@@ -66,6 +66,22 @@ MIX = [  # (kind, weight)
 ]
 
 
+def _sign_in_value(app, user_id: int) -> str:
+    """Start a sign-in for `user_id`: the session value a successful sign-in would give."""
+    from pipeline import login_sessions
+    from pipeline.models import User
+    from web import db as web_db
+
+    with app.app_context():
+        session = web_db.session()
+        user = session.get(User, user_id)
+        value = login_sessions.cookie_value(
+            user, login_sessions.start(session, user, remember=False)
+        )
+        session.commit()
+    return value
+
+
 def _board_module():
     spec = importlib.util.spec_from_file_location("bench_board", ROOT / "bench" / "board.py")
     module = importlib.util.module_from_spec(spec)
@@ -276,9 +292,8 @@ class Stack:
             with app.test_request_context(environ_base=environ):
                 identifier = login_manager._session_identifier_generator()
             serializer = app.session_interface.get_signing_serializer(app)
-            return serializer.dumps(
-                {"_user_id": str(self.user_id), "_fresh": True, "_id": identifier}
-            )
+            value = _sign_in_value(app, self.user_id)
+            return serializer.dumps({"_user_id": value, "_fresh": True, "_id": identifier})
         finally:
             app.extensions["framsyn.engine"].dispose()
 

@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 from drafting.docx_render import BOOKMARK_PREFIX
 
 _HEADING_STYLE = re.compile(r"^(?:heading|rubrik)\s*([1-9])$", re.IGNORECASE)
+_OUTLINE_VALUE = re.compile(r"[0-9]{1,3}")
 _W_T, _W_TAB, _W_BR, _W_CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
 _W_P, _W_TBL, _W_SDT = qn("w:p"), qn("w:tbl"), qn("w:sdt")
 
@@ -49,23 +50,38 @@ class _Styles:
             style_id = based.get(qn("w:val")) if based is not None else None
 
     def level(self, style_id: str | None, p: Any) -> int | None:
-        outline = p.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
-        if outline is not None and outline.get(qn("w:val"), "9").isdigit():
-            value = int(outline.get(qn("w:val"), "9"))
-            return value + 1 if value < 9 else None
+        """The heading level of paragraph `p` (1-9), or None for body text."""
+        found = _outline_level(p)
+        if found is not None:
+            return found or None
         for style in self._chain(style_id):
             match = _HEADING_STYLE.match(style.name or "")
             if match:
                 return int(match.group(1))
-            outline = style.element.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
-            if outline is not None and outline.get(qn("w:val"), "9").isdigit():
-                value = int(outline.get(qn("w:val"), "9"))
-                return value + 1 if value < 9 else None
+            found = _outline_level(style.element)
+            if found is not None:
+                return found or None
         return None
 
     def name(self, style_id: str | None) -> str:
         style = self.by_id.get(style_id or "")
         return (style.name or "") if style is not None else ""
+
+
+def _outline_level(element: Any) -> int | None:
+    """A w:outlineLvl under `element`: 1-9 for a heading, 0 for body text, None for none.
+
+    Word writes 0-8 for headings and 9 for body text; any other value (a "²", "-1", a huge
+    number) is ignored as if it were absent, so the style decides.
+    """
+    outline = element.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+    if outline is None:
+        return None
+    raw = (outline.get(qn("w:val")) or "").strip()
+    if not _OUTLINE_VALUE.fullmatch(raw):
+        return None
+    value = int(raw)
+    return value + 1 if value < 9 else 0
 
 
 @dataclass

@@ -1,14 +1,21 @@
 """Refuse uploaded files that are not plain, safe Word documents before anything parses them.
 
 Checks run on the zip's central directory first (sizes, ratios, entry count), so a zip bomb is
-refused before a byte is decompressed; then the package's XML parts are scanned for DOCTYPE
-declarations (external entities, entity expansion) and the content types for macros.
+refused before a byte is decompressed. Then `[Content_Types].xml` is read with a hardened XML
+parser (defusedxml): it names the main document part (whatever its file name) and any macro
+parts. Every XML part, by file name or by declared content type, is then parsed the same way,
+so a DOCTYPE or entity declaration is found in any encoding the parser reads, and a part it
+cannot read is refused rather than passed on.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser, fromstring
 
 from drafting.errors import DraftingError
 from pipeline.i18n import Text
@@ -90,15 +97,50 @@ def _read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         return handle.read(MAX_PART_BYTES + 1)
 
 
-def _has_doctype(data: bytes) -> bool:
-    """True if an XML part declares a DOCTYPE or entities (in UTF-8 or UTF-16)."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            data = data.decode("utf-16").encode("utf-8")
-        except UnicodeDecodeError:
-            return True
-    lowered = data.lower()
-    return b"<!doctype" in lowered or b"<!entity" in lowered
+CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+
+
+class _Discard:
+    """A parser target that keeps nothing: the parse only has to succeed."""
+
+    def close(self) -> None:
+        return None
+
+
+def _check_xml(data: bytes) -> None:
+    """Parse one XML part with DTDs, entities and external references forbidden."""
+    parser = DefusedXMLParser(target=_Discard(), forbid_dtd=True)
+    try:
+        parser.feed(data)
+        parser.close()
+    except DefusedXmlException as exc:
+        raise ImportRefused(ENTITIES) from exc
+    except (ParseError, ValueError, UnicodeError, LookupError) as exc:
+        raise ImportRefused(CORRUPT) from exc
+
+
+def _content_types(data: bytes) -> tuple[dict[str, str], dict[str, str]]:
+    """({part name: type} from Override, {extension: type} from Default), types lower-case."""
+    try:
+        root = fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise ImportRefused(ENTITIES) from exc
+    except (ParseError, ValueError, UnicodeError, LookupError) as exc:
+        raise ImportRefused(CORRUPT) from exc
+    overrides, defaults = {}, {}
+    for element in root:
+        kind = (element.get("ContentType") or "").strip().lower()
+        if element.tag == f"{CONTENT_TYPES_NS}Override":
+            overrides[(element.get("PartName") or "").lstrip("/")] = kind
+        elif element.tag == f"{CONTENT_TYPES_NS}Default":
+            defaults[(element.get("Extension") or "").lower()] = kind
+    return overrides, defaults
+
+
+def _type_of(name: str, overrides: dict[str, str], defaults: dict[str, str]) -> str:
+    if name in overrides:
+        return overrides[name]
+    return defaults.get(name.rsplit(".", 1)[-1].lower() if "." in name else "", "")
 
 
 def inspect_docx(data: bytes) -> None:
@@ -134,20 +176,22 @@ def inspect_docx(data: bytes) -> None:
         if any(name.lower().endswith("vbaproject.bin") for name in names):
             raise ImportRefused(MACROS)
         try:
+            overrides, defaults = _content_types(
+                _read_part(archive, archive.getinfo("[Content_Types].xml"))
+            )
+            kinds = {info.filename: _type_of(info.filename, overrides, defaults) for info in infos}
+            declared = set(overrides.values()) | set(defaults.values())
+            if any(kind in declared for kind in MACRO_TYPES):
+                raise ImportRefused(MACROS)
+            main = [name for name, kind in kinds.items() if kind == DOCX_MAIN]
+            if len(main) != 1:
+                raise ImportRefused(NOT_DOCUMENT)
             for info in infos:
                 lower = info.filename.lower()
-                if not (lower.endswith(".xml") or lower.endswith(".rels")):
-                    continue
-                part = _read_part(archive, info)
-                if _has_doctype(part):
-                    raise ImportRefused(ENTITIES)
-                if info.filename == "[Content_Types].xml":
-                    types = part.lower()
-                    if any(kind.encode() in types for kind in MACRO_TYPES):
-                        raise ImportRefused(MACROS)
-                    if DOCX_MAIN.encode() not in types:
-                        raise ImportRefused(NOT_DOCUMENT)
+                kind = kinds[info.filename]
+                if lower.endswith((".xml", ".rels")) or kind.endswith(("+xml", "/xml")):
+                    _check_xml(_read_part(archive, info))
         except ImportRefused:
             raise
-        except (zipfile.BadZipFile, ValueError, EOFError, OSError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, ValueError, EOFError, OSError, RuntimeError, KeyError) as exc:
             raise ImportRefused(CORRUPT) from exc

@@ -25,6 +25,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from pipeline import login_sessions
 from pipeline.errors import InvalidData, NotAllowed
 from pipeline.i18n import Text
 from pipeline.models import Organisation, Role, User, utcnow
@@ -207,11 +208,24 @@ def renew_invitation(session: Session, actor: User, user: User) -> User:
 
 
 def set_password(session: Session, actor: User, user: User, password_hash: str) -> None:
-    """Store a new password hash; people set only their own (a token or a session proves it)."""
+    """Store a new password hash; people set only their own (a token or a session proves it).
+
+    Every sign-in of the account ends, the one that made the change included: whoever goes
+    on signs in again (the web layer does it at once for the browser that made the change).
+    """
     require(actor.id == user.id and user.is_active)
     user.password_hash = password_hash
     user.password_changed_at = utcnow()
+    login_sessions.end_all(session, user)
     log_activity(session, actor, "user.password", user)
+
+
+def end_sign_ins(session: Session, actor: User, user: User, *, keep: str | None = None) -> int:
+    """Sign `user` out everywhere (people do it for themselves, admins for anyone)."""
+    require(actor.id == user.id or may_manage_users(actor))
+    ended = login_sessions.end_all(session, user, keep=keep)
+    log_activity(session, actor, "user.sign_out_everywhere", user, ended=ended)
+    return ended
 
 
 def update_user(
@@ -248,6 +262,9 @@ def update_user(
             changed[attr] = [_plain(old), _plain(new)]
             setattr(user, attr, new)
     if changed:
+        if changed.keys() & {"role", "organisation_id", "is_active"}:
+            # What the person may see has changed: their open sessions end with it.
+            login_sessions.end_all(session, user)
         log_activity(session, actor, "user.update", user, changed=changed)
     return changed
 

@@ -48,3 +48,9 @@ class InvalidData(PipelineError):
     """A value breaks a domain rule."""
 
     status = 400
+
+
+class EditConflict(PipelineError):
+    """Someone saved the thing after the editor loaded it; nothing was changed."""
+
+    status = 409

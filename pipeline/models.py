@@ -173,6 +173,25 @@ class User(Base):
         return f"<User {self.email} {self.role.value}>"
 
 
+class LoginSession(Base):
+    """One sign-in of one person: the key its session and remember cookies carry.
+
+    Only a digest of the key is stored. Ending the row (deleting it) ends that sign-in on
+    every copy of its cookies; see pipeline/login_sessions.py.
+    """
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    key_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
 class Call(Base):
     """An utlysning: a call for applications from the ESF Council."""
 
@@ -281,6 +300,10 @@ class ProjectIdea(Base):
     )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # The content's version: update_idea raises it, an edit names the one it started from.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Every UPDATE names the version it read, so a concurrent edit fails instead of winning.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     lead_organisation: Mapped[Organisation | None] = relationship()
     call: Mapped[Call | None] = relationship()
@@ -437,6 +460,7 @@ __all__ = [
     "Call",
     "Comment",
     "IdeaPartner",
+    "LoginSession",
     "Municipality",
     "Organisation",
     "OrgType",

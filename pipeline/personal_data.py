@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Table, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from pipeline import login_sessions
 from pipeline.accounts import is_admin, require
 from pipeline.backup import portable_table, to_portable
 from pipeline.db import Base
@@ -44,7 +45,7 @@ REMOVED_NAME = "Borttagen användare"
 REMOVED_DOMAIN = "invalid"
 REDACTED = "[borttagen]"
 # Never handed out, not even to the person: secrets and file contents.
-WITHHELD_COLUMNS = frozenset({"password_hash", "data"})
+WITHHELD_COLUMNS = frozenset({"password_hash", "key_digest", "data"})
 
 
 @dataclass(frozen=True)
@@ -302,6 +303,7 @@ def remove_person(session: Session, actor: User, person: User) -> Removal:
     person.invited_at = None
     person.invited_by_id = None
     person.last_login_at = None
+    login_sessions.end_all(session, person)
     session.flush()
     log_activity(session, actor, "person.remove", person, person_id=person.id)
     return removal

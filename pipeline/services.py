@@ -10,9 +10,10 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 import pipeline.guards  # noqa: F401  (registers the table's guards)
-from pipeline.errors import GuardFailed, IllegalTransition, InvalidData, NotAllowed
+from pipeline.errors import EditConflict, GuardFailed, IllegalTransition, InvalidData, NotAllowed
 from pipeline.i18n import Text
 from pipeline.models import (
     ActivityLog,
@@ -247,9 +248,37 @@ def create_idea(session: Session, actor: User, data: IdeaData) -> ProjectIdea:
     return idea
 
 
-def update_idea(session: Session, actor: User, idea: ProjectIdea, data: IdeaData) -> dict:
-    """Change an idea's content; returns what changed. Partners may edit, not take the lead."""
+_EDITED_MEANWHILE = Text(
+    "Någon annan sparade idén medan du ändrade den. Ingenting av ditt är sparat ännu: jämför "
+    "versionerna nedan och spara igen.",
+    "Someone else saved the idea while you were editing it. Nothing of yours is saved yet: "
+    "compare the versions below and save again.",
+)
+
+
+def may_remove_partners(actor: User, idea: ProjectIdea) -> bool:
+    """Only the lead organisation and the support team take partners off an idea."""
+    return actor.is_team or (
+        actor.organisation_id is not None and actor.organisation_id == idea.lead_organisation_id
+    )
+
+
+def update_idea(
+    session: Session,
+    actor: User,
+    idea: ProjectIdea,
+    data: IdeaData,
+    *,
+    base_version: int | None = None,
+) -> dict:
+    """Change an idea's content; returns what changed. Partners may edit, not take the lead.
+
+    `base_version` is the version the editor started from: if the idea has moved on since,
+    EditConflict is raised and nothing changes (also when a concurrent save wins the race).
+    """
     _require(idea.can_edit(actor), _NOT_YOURS)
+    if base_version is not None and base_version != idea.version:
+        raise EditConflict(_EDITED_MEANWHILE)
     if idea.is_final:
         raise InvalidData(
             Text(
@@ -266,6 +295,14 @@ def update_idea(session: Session, actor: User, idea: ProjectIdea, data: IdeaData
                 "Only the lead organisation or the support team can change the lead.",
             ),
         )
+    removed = {p.organisation_id for p in idea.partners} - set(data.partner_ids)
+    if removed - {data.lead_organisation_id} and not may_remove_partners(actor, idea):
+        raise NotAllowed(
+            Text(
+                "Bara projektägaren eller stödteamet kan ta bort samverkansparter.",
+                "Only the lead organisation or the support team can remove partners.",
+            )
+        )
     problems = data.problems()
     if problems:
         raise InvalidData(problems[0], details=problems)
@@ -273,7 +310,11 @@ def update_idea(session: Session, actor: User, idea: ProjectIdea, data: IdeaData
     changed = _apply(session, idea, data)
     if changed:
         idea.updated_at = utcnow()
-        session.flush()
+        idea.version += 1
+        try:
+            session.flush()
+        except StaleDataError:
+            raise EditConflict(_EDITED_MEANWHILE) from None
         log_activity(session, actor, "idea.update", idea, idea=idea, changed=changed)
     return changed
 

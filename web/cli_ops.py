@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from pipeline import backup, personal_data
+from pipeline import backup, login_sessions, personal_data
 from pipeline.accounts import find_user_by_email
 from pipeline.errors import PipelineError
 from pipeline.models import Role, User
@@ -117,6 +117,16 @@ def remove_person_command(email: str, operator: str | None, yes: bool) -> None:
     )
 
 
+@click.command("purge-sessions")
+@with_appcontext
+def purge_sessions_command() -> None:
+    """Delete the rows of sign-ins that have expired (at most 30 days old)."""
+    session = db.session()
+    count = login_sessions.purge_expired(session)
+    session.commit()
+    click.echo(f"{count} expired sign-ins deleted.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (
@@ -124,5 +134,6 @@ def init_app(app: Flask) -> None:
         restore_command,
         export_person_command,
         remove_person_command,
+        purge_sessions_command,
     ):
         app.cli.add_command(command)

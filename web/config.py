@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -13,12 +14,19 @@ class ConfigError(RuntimeError):
     """The configuration is unsafe or incomplete."""
 
 
+def _whole_number(raw: str) -> int:
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"FRAMSYN_PROXY_HOPS must be a whole number, not {raw!r}.") from None
+
+
 def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the app's settings from the environment, then apply `overrides` (tests)."""
     env = os.environ
     instance = Path(instance_path)
     config: dict[str, Any] = {
-        "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET),
+        "SECRET_KEY": env.get("SECRET_KEY") or DEV_SECRET,  # empty counts as unset
         "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{instance / 'framsyn.db'}",
         "REDIS_URL": env.get("REDIS_URL") or None,
         "FRAMSYN_REGION": env.get("FRAMSYN_REGION", "vasterbotten"),
@@ -34,6 +42,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # A sign-in lasts at most 30 days (pipeline.login_sessions.MAX_AGE), remembered or not.
+        "REMEMBER_COOKIE_DURATION": dt.timedelta(days=30),
+        "PERMANENT_SESSION_LIFETIME": dt.timedelta(days=30),
         "STALLED_AFTER_DAYS": int(env.get("FRAMSYN_STALLED_AFTER_DAYS", "30")),
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": env.get("FRAMSYN_TIMEZONE", "Europe/Stockholm"),
@@ -44,6 +55,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "JOB_STALE_SECONDS": float(env.get("FRAMSYN_JOB_STALE_SECONDS", "60")),
         "FILE_RETENTION_DAYS": float(env.get("FRAMSYN_FILE_RETENTION_DAYS", "7")),
         "DEBUG": env.get("FLASK_DEBUG", "0") == "1",
+        # How many proxies in front of Framsyn set X-Forwarded-For/-Proto/-Host (0: none).
+        "PROXY_HOPS": _whole_number(env.get("FRAMSYN_PROXY_HOPS", "0")),
         "TESTING": False,
     }
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
@@ -51,10 +64,22 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     return config
 
 
+SECRET_MIN_LENGTH = 32
+_NEW_SECRET = 'SECRET_KEY="$(python -c "import secrets; print(secrets.token_hex(32))")"'
+
+
 def validate(config: dict[str, Any]) -> None:
-    """Refuse to start with the development secret outside debug and testing."""
-    if config["SECRET_KEY"] == DEV_SECRET and not (config["DEBUG"] or config["TESTING"]):
+    """Refuse a missing, default or short secret key outside debug and testing."""
+    hops = config.get("PROXY_HOPS", 0)
+    if not isinstance(hops, int) or hops < 0:
+        raise ConfigError("FRAMSYN_PROXY_HOPS must be a whole number, 0 or more.")
+    if config["DEBUG"] or config["TESTING"]:
+        return
+    key = config.get("SECRET_KEY") or ""
+    if key == DEV_SECRET or not key:
+        raise ConfigError(f"SECRET_KEY is not set. Set it in the environment, e.g. {_NEW_SECRET}")
+    if len(key) < SECRET_MIN_LENGTH:
         raise ConfigError(
-            "SECRET_KEY is not set. Set it in the environment, e.g. "
-            'SECRET_KEY="$(python -c "import secrets; print(secrets.token_hex(32))")"'
+            f"SECRET_KEY is {len(key)} characters long; it signs sessions and one-time links "
+            f"and must have at least {SECRET_MIN_LENGTH}. Make a new one, e.g. {_NEW_SECRET}"
         )

@@ -1,14 +1,17 @@
-"""Security headers on every response, and request values without NUL characters."""
+"""Security headers on every response, request values without NUL characters, and the
+client's address as the configured proxies report it."""
 
 from __future__ import annotations
 
 from flask import Flask, Response
 from flask.wrappers import Request
+from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
-INT_MAX = 2**31 - 1  # the database's integer ids
+from web.params import INT_MAX
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -56,6 +59,11 @@ def init_app(app: Flask) -> None:
     """Use the clean request class and bounded ids; add the headers after every request."""
     app.request_class = CleanRequest
     app.url_map.converters["int"] = IdConverter
+    hops = app.config.get("PROXY_HOPS", 0)
+    if hops:
+        # Trust exactly `hops` proxies' X-Forwarded-* headers: the sign-in throttle then
+        # counts the real client's address, and url_for sees the public scheme and host.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -66,6 +74,9 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
+        if response.mimetype == "text/html" and current_user.is_authenticated:
+            # A signed-in page must not stay in a shared or back-button cache.
+            response.headers.setdefault("Cache-Control", "no-store")
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"

@@ -304,7 +304,48 @@ def too_large() -> bytes:
     return out.getvalue()
 
 
+def doctype_utf16_without_bom() -> bytes:
+    data = real_docx()
+    xml = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE a [<!ENTITY l "lol">]><a>&l;</a>'
+    return rewrite(data, {"word/document.xml": xml.encode("utf-16-le")})
+
+
+def doctype_in_a_renamed_main_part() -> bytes:
+    """The main part moved to a name that is not .xml, declared by a content-type override."""
+    data = real_docx()
+    evil = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        b'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+        + part(data, "word/document.xml").split(b"?>", 1)[1]
+    )
+    types = part(data, "[Content_Types].xml").replace(b"/word/document.xml", b"/word/main.dat")
+    rels = part(data, "_rels/.rels").replace(b"word/document.xml", b"word/main.dat")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            if info.filename == "word/document.xml":
+                target.writestr("word/main.dat", evil)
+            elif info.filename == "[Content_Types].xml":
+                target.writestr(info.filename, types)
+            elif info.filename == "_rels/.rels":
+                target.writestr(info.filename, rels)
+            else:
+                target.writestr(info.filename, source.read(info.filename))
+    return out.getvalue()
+
+
+def no_main_part() -> bytes:
+    data = real_docx()
+    types = part(data, "[Content_Types].xml").replace(
+        b"wordprocessingml.document.main+xml", b"wordprocessingml.other+xml"
+    )
+    return rewrite(data, {"[Content_Types].xml": types})
+
+
 HOSTILE = {
+    "doctype_utf16_without_bom": (doctype_utf16_without_bom, "DOCTYPE"),
+    "doctype_in_a_renamed_main_part": (doctype_in_a_renamed_main_part, "DOCTYPE"),
+    "no_main_part": (no_main_part, "inget Word-dokument"),
     "not_word": (not_word, "inte ett Word-dokument"),
     "renamed_pdf": (renamed_pdf, "PDF"),
     "renamed_zip": (renamed_zip, "zip-arkiv"),
@@ -337,3 +378,22 @@ def test_hostile_files_are_refused_and_change_nothing(session, tmp_path, name):
 
 def test_a_plain_docx_passes_the_safety_checks():
     inspect_docx(real_docx())
+
+
+@pytest.mark.parametrize("value", ["²", "-1", "99999999999999999999", "abc", ""])
+def test_an_odd_outline_level_is_ignored(session, value):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def build(document):
+        heading = document.add_paragraph("Sammanfattning", style="Heading 1")
+        outline = OxmlElement("w:outlineLvl")
+        outline.set(qn("w:val"), value)
+        heading._p.get_or_add_pPr().append(outline)
+        document.add_paragraph("Text under en rubrik med konstig nivå.")
+
+    actor, idea, draft = make_draft(session)
+    import_docx(session, actor, idea.id, docx_bytes(build))
+    assert section_texts(session, draft)["sammanfattning"] == (
+        "Text under en rubrik med konstig nivå."
+    )

@@ -59,6 +59,7 @@ PAGES: list[tuple[str, str | Callable[[object], str], str | None]] = [
     ("invitation", _token_path("invite"), None),
     ("invalid-link", "/konto/nytt-losenord/trasig", None),
     ("change-password", "/konto/losenord", "actor"),
+    ("my-data", "/konto/mina-uppgifter", "actor"),
     ("start-actor", "/", "actor"),
     ("admin", "/admin/", "support"),
     ("admin-users", "/admin/anvandare", "admin"),

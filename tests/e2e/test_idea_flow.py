@@ -188,3 +188,42 @@ def test_form_errors_pass_axe(page, live_server):
     page.click("main form.idea-form button[type=submit]")
     assert page.locator("#error-summary").is_visible()
     assert_no_serious_axe_violations(page)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_two_people_editing_one_idea_lose_nothing(page, browser, live_server, lang):
+    """A saves a title while B edits the summary: B gets both versions, merges and saves."""
+    sign_in(page, live_server, "actor")
+    idea_id = _submit_idea_with_one_mistake(page, live_server, f"Samma idé {uuid.uuid4().hex[:6]}")
+    context, other = _new_page(browser)
+    try:
+        sign_in(other, live_server, "actor")
+        page.goto(live_server(f"/ideer/{idea_id}/andra"))
+        other.goto(live_server(f"/ideer/{idea_id}/andra"))
+        choose_language(other, lang)
+        page.fill("#title", "As nya titel")
+        page.click("main form.idea-form button[type=submit]")
+        page.wait_for_load_state()
+        other.goto(live_server(f"/ideer/{idea_id}/andra"))  # the language switch reloaded it
+        other.fill("#summary", "Bs nya sammanfattning.")
+        page.goto(live_server(f"/ideer/{idea_id}/andra"))
+        page.fill("#title", "As andra titel")
+        page.click("main form.idea-form button[type=submit]")
+        page.wait_for_load_state()
+        other.click("main form.idea-form button[type=submit]")
+        other.wait_for_load_state()
+        summary = other.locator("#error-summary")
+        assert summary.is_visible()
+        table = other.locator("table.differences").inner_text()
+        assert "As andra titel" in table and "Bs nya sammanfattning." in table
+        assert other.input_value("#summary") == "Bs nya sammanfattning."
+        assert other.locator("h1").count() == 1
+        assert_no_serious_axe_violations(other)
+        other.fill("#title", "As andra titel")
+        other.click("main form.idea-form button[type=submit]")
+        other.wait_for_load_state()
+        assert re.search(rf"/ideer/{idea_id}$", other.url), other.url
+        text = other.locator("main").inner_text()
+        assert "As andra titel" in text and "Bs nya sammanfattning." in text
+    finally:
+        context.close()

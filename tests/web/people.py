@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import Flask
 from flask.testing import FlaskClient
 
+from pipeline import login_sessions
 from pipeline.models import Organisation, OrgType, Role, User
 from web import db
 from web.auth.passwords import hash_password
@@ -56,13 +57,20 @@ def make_people(app: Flask) -> People:
 
 
 def sign_in(app: Flask, client: FlaskClient, user_id: int | None) -> FlaskClient:
-    """Put `user_id` in the client's session, as a successful sign-in would."""
+    """Start a sign-in for `user_id` and put it in the client's session, as the form would."""
     if user_id is None:
         return client
+    with app.app_context():
+        db_session = db.session()
+        user = db_session.get(User, user_id)
+        value = login_sessions.cookie_value(
+            user, login_sessions.start(db_session, user, remember=False)
+        )
+        db_session.commit()
     with app.test_request_context(environ_base=client.environ_base):
         identifier = login_manager._session_identifier_generator()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = value
         session["_fresh"] = True
         session["_id"] = identifier
     return client

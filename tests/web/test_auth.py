@@ -22,11 +22,9 @@ def people(app):
     return make_people(app)
 
 
-def _last_link(app, kind: str) -> str:
-    with app.app_context():
-        message = db.session().scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()))
-        body = message.first().body_text
-    return re.search(rf"http://\S+(/konto/{kind}/\S+)", body).group(1)
+def _last_link(caplog, kind: str) -> str:
+    """The link of the last mail, as the recipient gets it (here: from the server's log)."""
+    return re.findall(rf"http://\S+(/konto/{kind}/\S+)", caplog.text)[-1]
 
 
 def _outbox_count(app) -> int:
@@ -91,9 +89,9 @@ def test_forgot_password_answer_is_the_same_for_unknown_addresses(app, client, p
     assert "Om adressen hör till ett konto hos oss" in first
 
 
-def test_reset_link_sets_the_password_once(app, client, people):
+def test_reset_link_sets_the_password_once(app, client, people, caplog):
     client.post("/konto/glomt-losenord", data={"email": "actor@example.se"})
-    link = _last_link(app, "nytt-losenord")
+    link = _last_link(caplog, "nytt-losenord")
     assert client.get(link).status_code == 200
     response = client.post(link, data={"password": "kort", "confirm": "kort"})
     assert "Lösenordet måste ha minst 12 tecken." in response.get_data(as_text=True)
@@ -132,12 +130,12 @@ def test_reset_token_is_not_an_invitation_token(app, client, people):
     assert client.get(f"/konto/inbjudan/{token}").status_code == 400
 
 
-def test_invitation_flow(app, client, people):
+def test_invitation_flow(app, client, people, caplog):
     sign_in(app, client, people.admin)
     data = {"name": "Stina Stöd", "email": "stina@example.se", "role": "support"}
     client.post("/admin/anvandare/bjud-in", data={**data, "organisation_id": "", "locale": "sv"})
     client.post("/konto/logga-ut")
-    link = _last_link(app, "inbjudan")
+    link = _last_link(caplog, "inbjudan")
     page = client.get(link).get_data(as_text=True)
     assert "Välkommen, Stina Stöd" in page and "Regionens stödteam" in page
     response = client.post(link, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
@@ -179,3 +177,100 @@ def test_password_may_not_be_the_email(app, client, people):
     data = {"current": PASSWORD, "password": email, "confirm": email}
     page = client.post("/konto/losenord", data=data).get_data(as_text=True)
     assert "Lösenordet får inte vara din e-postadress." in page
+
+
+def _stored_bodies(app) -> list[str]:
+    with app.app_context():
+        return [m.body_text for m in db.session().scalars(select(OutboxMessage))]
+
+
+def test_the_outbox_never_holds_a_usable_reset_link(app, client, people, caplog):
+    client.post("/konto/glomt-losenord", data={"email": "actor@example.se"})
+    (stored,) = _stored_bodies(app)
+    assert "/konto/nytt-losenord/" not in stored
+    assert "[Länken visas bara för mottagaren]" in stored
+    # The recipient's copy (here: the console) has the link, and it works.
+    assert client.get(_last_link(caplog, "nytt-losenord")).status_code == 200
+    sign_in(app, client, people.admin)
+    page = client.get("/admin/utskick").get_data(as_text=True)
+    assert "/konto/nytt-losenord/" not in page and "Länken visas bara för mottagaren" in page
+
+
+def test_the_outbox_never_holds_a_usable_invitation_link(app, client, people, caplog):
+    sign_in(app, client, people.admin)
+    data = {"name": "Stina Stöd", "email": "stina@example.se", "role": "support"}
+    client.post("/admin/anvandare/bjud-in", data={**data, "organisation_id": "", "locale": "en"})
+    (stored,) = _stored_bodies(app)
+    assert (
+        "/konto/inbjudan/" not in stored and "[The link is shown only to the recipient]" in stored
+    )
+    assert "/konto/inbjudan/" in caplog.text
+
+
+def test_with_smtp_the_link_goes_only_to_the_recipient(app, client, people, monkeypatch, caplog):
+    from tests.web.test_auth_mail import FakeSMTP
+
+    monkeypatch.setattr("smtplib.SMTP", FakeSMTP)
+    FakeSMTP.sent, FakeSMTP.fail = [], False
+    app.config.update(MAIL_SERVER="smtp.example.se")
+    client.post("/konto/glomt-losenord", data={"email": "actor@example.se"})
+    assert "/konto/nytt-losenord/" in FakeSMTP.sent[0].get_content()
+    assert "/konto/nytt-losenord/" not in _stored_bodies(app)[0]
+    assert "/konto/nytt-losenord/" not in caplog.text
+
+
+def test_opening_an_invitation_link_does_not_sign_anyone_out(app, client, people):
+    sign_in(app, client, people.actor)
+    assert client.get("/konto/inbjudan/trasig-länk").status_code == 400
+    assert "Actor Testsson" in client.get("/").get_data(as_text=True)
+    with app.app_context():
+        session = db.session()
+        invited = User(name="Ny Person", email="ny@example.se", role=Role.ACTOR)
+        session.add(invited)
+        session.commit()
+        token = tokens.invitation_token(invited)
+    assert client.get(f"/konto/inbjudan/{token}").status_code == 200
+    assert "Actor Testsson" in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("weak", ["abcdabcdabcd", "password1234", "lösenord1234", "qwertyuiopas"])
+@pytest.mark.parametrize(
+    ("locale", "message"),
+    [("sv", "Lösenordet är för lätt att gissa"), ("en", "The password is too easy to guess")],
+)
+def test_weak_passwords_are_refused_with_a_reason(app, client, people, weak, locale, message):
+    sign_in(app, client, people.actor)
+    client.post("/sprak", data={"locale": locale})
+    response = client.post(
+        "/konto/losenord", data={"current": PASSWORD, "password": weak, "confirm": weak}
+    )
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+
+
+def test_a_long_password_is_estimated_on_its_first_characters(app, client, people):
+    sign_in(app, client, people.actor)
+    long = "korv med bröd och senap " * 10 + "@example.se"
+    response = client.post(
+        "/konto/losenord", data={"current": PASSWORD, "password": long, "confirm": long}
+    )
+    assert response.status_code == 302
+
+
+def test_the_outbox_page_hides_links_in_messages_stored_before(app, client, people):
+    from pipeline.models import OutboxMessage
+
+    with app.app_context():
+        session = db.session()
+        session.add(
+            OutboxMessage(
+                to="old@example.se",
+                subject="Gammal inbjudan",
+                body_text="Välj lösenord: http://127.0.0.1:5000/konto/inbjudan/abc.def-ghi\nHej",
+            )
+        )
+        session.commit()
+    sign_in(app, client, people.admin)
+    page = client.get("/admin/utskick").get_data(as_text=True)
+    assert "Gammal inbjudan" in page and "abc.def-ghi" not in page
+    assert "Välj lösenord: [Länken visas bara för mottagaren]" in page

@@ -99,13 +99,56 @@ def _limited(app, url: str, data: dict[str, str], attempts: int) -> list[int]:
     return [client.post(url, data=data).status_code for _ in range(attempts)]
 
 
-def test_login_is_rate_limited(sqlite_url):
+def _login(client, email: str, password: str = "fel lösenord!", ip: str = "10.0.0.1") -> int:
+    response = client.post(
+        "/konto/logga-in",
+        data={"email": email, "password": password},
+        headers={"X-Forwarded-For": ip},
+    )
+    return response.status_code
+
+
+@pytest.fixture
+def limited_app(sqlite_url):
+    """Rate limits on, behind one proxy that reports the client's address."""
+    app = _app(sqlite_url, RATELIMIT_ENABLED=True, PROXY_HOPS=1)
+    make_people(app)
+    limiter.reset()
+    yield app
+    limiter.reset()
+    app.extensions["framsyn.engine"].dispose()
+
+
+def test_login_is_rate_limited_per_address(limited_app):
+    client = limited_app.test_client()
+    codes = [_login(client, f"person{n}@example.se") for n in range(11)]
+    assert codes[:10] == [200] * 10 and codes[10] == 429
+    # Another address behind the same proxy is not locked out, and the account still works.
+    assert _login(client, "actor@example.se", PASSWORD, ip="10.0.0.2") == 302
+
+
+def test_login_is_rate_limited_per_account_from_any_address(limited_app):
+    client = limited_app.test_client()
+    codes = [_login(client, "Actor@Example.se", ip=f"10.0.1.{n}") for n in range(6)]
+    assert codes[:5] == [200] * 5 and codes[5] == 429
+    assert _login(client, "actor@example.se", PASSWORD, ip="10.0.2.1") == 429
+    # Other accounts, from the addresses used, are not affected.
+    assert _login(limited_app.test_client(), "admin@example.se", PASSWORD, ip="10.0.1.1") == 302
+
+
+def test_successful_sign_ins_do_not_count(limited_app):
+    codes = [_login(limited_app.test_client(), "actor@example.se", PASSWORD) for _ in range(12)]
+    assert codes == [302] * 12
+
+
+def test_without_proxy_hops_forwarded_addresses_are_ignored(sqlite_url):
     app = _app(sqlite_url, RATELIMIT_ENABLED=True)
     make_people(app)
     limiter.reset()
-    data = {"email": "actor@example.se", "password": "fel lösenord!"}
-    codes = _limited(app, "/konto/logga-in", data, 11)
-    assert codes[:10] == [200] * 10 and codes[10] == 429
+    client = app.test_client()
+    codes = [_login(client, f"p{n}@example.se", ip=f"10.9.0.{n}") for n in range(11)]
+    assert codes[10] == 429  # one real address, whatever the header claims
+    limiter.reset()
     app.extensions["framsyn.engine"].dispose()
 
 
@@ -128,4 +171,49 @@ def test_rate_limit_uses_redis_when_configured(sqlite_url):
     codes = _limited(app, "/konto/glomt-losenord", {"email": "x@example.se"}, 6)
     assert codes[-1] == 429
     limiter.reset()
+    app.extensions["framsyn.engine"].dispose()
+
+
+@pytest.mark.parametrize("key", ["", "x", "a" * 31])
+def test_short_secret_keys_are_refused_outside_debug_and_testing(sqlite_url, key):
+    from web.config import ConfigError
+
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app(
+            {"TESTING": False, "DEBUG": False, "DATABASE_URL": sqlite_url, "SECRET_KEY": key}
+        )
+
+
+def test_a_long_secret_key_is_accepted(sqlite_url):
+    app = create_app(
+        {"TESTING": False, "DEBUG": False, "DATABASE_URL": sqlite_url, "SECRET_KEY": "k" * 32}
+    )
+    assert app.config["SECRET_KEY"] == "k" * 32
+    app.extensions["framsyn.engine"].dispose()
+
+
+def test_bad_proxy_hops_are_refused(monkeypatch, sqlite_url):
+    from web.config import ConfigError
+
+    monkeypatch.setenv("FRAMSYN_PROXY_HOPS", "två")
+    with pytest.raises(ConfigError, match="FRAMSYN_PROXY_HOPS"):
+        _app(sqlite_url)
+
+
+def test_signed_in_pages_are_not_cached(app, client):
+    make_people(app)
+    assert "Cache-Control" not in client.get("/konto/logga-in").headers
+    _sign_in(client)
+    for url in ("/", "/ideer", "/konto/mina-uppgifter"):
+        assert client.get(url).headers["Cache-Control"] == "no-store", url
+
+
+def test_an_empty_secret_key_in_the_environment_counts_as_unset(monkeypatch, sqlite_url):
+    from web.config import DEV_SECRET, ConfigError
+
+    monkeypatch.setenv("SECRET_KEY", "")
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
+        create_app({"DATABASE_URL": sqlite_url})
+    app = create_app({"DATABASE_URL": sqlite_url, "DEBUG": True})
+    assert app.config["SECRET_KEY"] == DEV_SECRET  # debug runs with the development key
     app.extensions["framsyn.engine"].dispose()

@@ -21,6 +21,7 @@ from pipeline import accounts, registry
 from pipeline.models import Municipality, Organisation, OrgType, Role, User
 from web import db
 from web.i18n import text
+from web.params import DATE_MAX, DATE_MIN, parse_id
 
 REQUIRED = _l("Fältet måste fyllas i.")
 
@@ -29,7 +30,12 @@ def optional_id(value: object) -> int | None:
     """Coerce a select's value to an id, with the empty choice meaning none."""
     if value in (None, "", "None"):
         return None
-    return int(value)  # a tampered value raises ValueError: WTForms reports an invalid choice
+    if isinstance(value, int):
+        return value
+    number = parse_id(value)
+    if number is None:  # a tampered value: WTForms reports an invalid choice
+        raise ValueError(value)
+    return number
 
 
 class SwedishDateField(DateField):
@@ -40,6 +46,9 @@ class SwedishDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError as exc:
             raise ValueError(str(_l("Skriv datumet som ÅÅÅÅ-MM-DD."))) from exc
+        if self.data is not None and not DATE_MIN <= self.data <= DATE_MAX:
+            self.data = None
+            raise ValueError(str(_l("Skriv ett datum mellan år 1900 och 2200.")))
 
 
 class ChoiceField(SelectField):

@@ -16,7 +16,7 @@ from pipeline import accounts, registry
 from pipeline.accounts import FieldConflict
 from pipeline.models import Call, Municipality, Organisation, OutboxMessage, Role, User
 from pipeline.region import load_region
-from web import db
+from web import db, mail
 from web.admin.forms import (
     CallForm,
     InviteForm,
@@ -325,9 +325,11 @@ def outbox():
     messages = db.session().scalars(
         select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(OUTBOX_LIMIT)
     )
+    messages = list(messages)
     return render_template(
         "admin/outbox.html",
-        messages=list(messages),
+        messages=messages,
+        bodies={m.id: mail.without_links(m.body_text) for m in messages},
         limit=OUTBOX_LIMIT,
         smtp=bool(current_app.config.get("MAIL_SERVER")),
     )

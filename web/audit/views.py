@@ -17,6 +17,7 @@ from pipeline import accounts, audit
 from pipeline.services import log_activity
 from web import db
 from web.extensions import login_manager
+from web.params import parse_date, parse_id, parse_page
 
 bp = Blueprint("audit", __name__, url_prefix="/admin")
 
@@ -31,6 +32,7 @@ ACTION_LABELS = {
     "user.reinvite": _l("Skickade en ny inbjudan"),
     "user.update": _l("Ändrade en användare (namn, roll, organisation eller status)"),
     "user.password": _l("Bytte lösenord"),
+    "user.sign_out_everywhere": _l("Loggade ut överallt"),
     "person.export": _l("Hämtade en persons uppgifter"),
     "person.remove": _l("Tog bort en person"),
     "file.download": _l("Laddade ner en fil"),
@@ -88,18 +90,6 @@ def describe(details: object, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _as_id(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) <= 9 else None
-
-
-def _as_date(raw: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((raw or "").strip()[:10])
-    except ValueError:
-        return None
-
-
 def _start_of(day: dt.date) -> dt.datetime:
     zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Stockholm"))
     return dt.datetime.combine(day, dt.time(), zone).astimezone(dt.UTC)
@@ -107,10 +97,10 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 def parse(args: Mapping[str, str]) -> tuple[audit.AuditFilters, dict[str, str]]:
     """Filters from the URL, leniently (a malformed value means no filter), and the clean args."""
-    user_id = _as_id(args.get("person"))
-    idea_id = _as_id(args.get("ide"))
+    user_id = parse_id(args.get("person"))
+    idea_id = parse_id(args.get("ide"))
     action = (args.get("handelse") or "").strip()[:60] or None
-    since, until = _as_date(args.get("fran")), _as_date(args.get("till"))
+    since, until = parse_date(args.get("fran")), parse_date(args.get("till"))
     filters = audit.AuditFilters(
         user_id=user_id,
         action=action,
@@ -128,17 +118,12 @@ def parse(args: Mapping[str, str]) -> tuple[audit.AuditFilters, dict[str, str]]:
     return filters, {k: v for k, v in clean.items() if v}
 
 
-def _page_number() -> int:
-    raw = (request.args.get("sida") or "").strip()
-    return int(raw) if raw.isdigit() and 0 < len(raw) <= 6 else 1
-
-
 @bp.get("/logg")
 def log():
     """Who did what and when, filtered by person, action, idea and period."""
     session = db.session()
     filters, args = parse(request.args)
-    page = audit.search(session, current_user, filters, page=_page_number())
+    page = audit.search(session, current_user, filters, page=parse_page(request.args.get("sida")))
     return render_template(
         "audit/log.html",
         page=page,

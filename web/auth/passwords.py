@@ -1,14 +1,24 @@
-"""Password hashing with argon2 and the password rules."""
+"""Password hashing with argon2 and the password rules (zxcvbn estimates the strength)."""
 
 from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
 
 from pipeline.i18n import Text
 
 _hasher = PasswordHasher()
 MIN_LENGTH = 12
+# zxcvbn's scores run 0-4; 3 means "safely unguessable" against an online attack and a slow
+# hash. Its dictionaries are English, so Swedish words that people choose are added here.
+MIN_SCORE = 3
+SWEDISH_WORDS = (
+    "lösenord", "losenord", "framsyn", "hemligt", "hemlig", "sommar", "vinter", "hösten",
+    "våren", "välkommen", "valkommen", "kommun", "region", "västerbotten", "umeå", "skellefteå",
+    "sverige", "svensk", "hejhej", "abc123", "qwerty", "asdfgh",
+)  # fmt: skip
+ESTIMATED_CHARS = 72  # zxcvbn refuses longer input (it grows slow); the rest adds strength
 
 
 def hash_password(password: str) -> str:
@@ -45,4 +55,23 @@ def password_problems(password: str, *, email: str = "") -> list[Text]:
         )
     if password and len(set(password)) < 4:
         problems.append(Text("Lösenordet är för enkelt.", "The password is too simple."))
+    elif len(password) >= MIN_LENGTH and not _strong(password, email):
+        problems.append(
+            Text(
+                "Lösenordet är för lätt att gissa: det liknar vanliga lösenord, ord, namn, "
+                "årtal eller mönster som ”abcd” och ”1234”. Välj till exempel tre eller fyra "
+                "ord som inte hör ihop, med mellanslag emellan.",
+                "The password is too easy to guess: it looks like common passwords, words, "
+                "names, years or patterns such as “abcd” and “1234”. Choose, for example, "
+                "three or four unrelated words with spaces between them.",
+            )
+        )
     return problems
+
+
+def _strong(password: str, email: str) -> bool:
+    """True if zxcvbn finds the password hard enough to guess."""
+    local = email.split("@", 1)[0]
+    inputs = [*SWEDISH_WORDS, email, local, *local.replace("_", ".").split(".")]
+    result = zxcvbn(password[:ESTIMATED_CHARS], user_inputs=[i for i in inputs if i])
+    return result["score"] >= MIN_SCORE

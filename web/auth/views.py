@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask import session as cookie_session
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
-from pipeline import accounts
+from pipeline import accounts, login_sessions
 from pipeline.models import User, utcnow
 from pipeline.services import log_activity
 from web import db, mail
@@ -25,19 +35,63 @@ _DUMMY_HASH = hash_password("not-a-real-password-0")
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow a `next` that stays on this site."""
+    """Only follow a `next` that stays on this site (a path, no control characters)."""
     if (
         target
-        and not urlsplit(target).netloc
         and target.startswith("/")
         and not target.startswith("//")
+        and target.isprintable()
+        and "\\" not in target
+        and not urlsplit(target).netloc
     ):
         return target
     return url_for("main.index")
 
 
+def sign_in(user: User, *, remember: bool = False) -> None:
+    """Start a sign-in that can end: its key goes into the session and remember cookies."""
+    key = login_sessions.start(db.session(), user, remember=remember)
+    login_user(user, remember=remember, duration=login_sessions.MAX_AGE)
+    cookie_session["_user_id"] = login_sessions.cookie_value(user, key)
+
+
+def current_login_key() -> str | None:
+    """The key of the sign-in this request belongs to (None when signed out)."""
+    parts = login_sessions.split_cookie_value(str(cookie_session.get("_user_id") or ""))
+    return parts[1] if parts else None
+
+
+def sign_out() -> None:
+    """End this sign-in for good (every copy of its cookies) and clear the cookies."""
+    key = current_login_key()
+    if key is not None:
+        login_sessions.end(db.session(), key)
+        db.session().commit()
+    logout_user()
+
+
+def _signed_in(response) -> bool:
+    """A sign-in post that worked redirects; only failures count towards the limits."""
+    return response.status_code == 302
+
+
+def _account_key() -> str:
+    """The throttle's key for the account a sign-in post names (a digest, not the address)."""
+    email = accounts.normalise_email(str(request.form.get("email") or ""))[:254]
+    return "login-account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+
+
 @bp.route("/logga-in", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+# Per address (behind a proxy: FRAMSYN_PROXY_HOPS) and per account, failures only.
+@limiter.limit(
+    "10 per minute; 50 per hour", methods=["POST"], deduct_when=lambda r: not _signed_in(r)
+)
+@limiter.limit(
+    "5 per minute; 30 per hour",
+    methods=["POST"],
+    key_func=_account_key,
+    deduct_when=lambda r: not _signed_in(r),
+)
 def login():
     """The sign-in page; the message never tells whether an e-mail exists."""
     if current_user.is_authenticated:
@@ -49,7 +103,7 @@ def login():
         user = session.scalars(select(User).where(func.lower(User.email) == email)).one_or_none()
         ok = verify_password(user.password_hash if user else _DUMMY_HASH, form.password.data)
         if user is not None and ok and user.is_active:
-            login_user(user, remember=form.remember.data)
+            sign_in(user, remember=form.remember.data)
             user.last_login_at = utcnow()
             log_activity(session, user, "auth.login", user)
             session.commit()
@@ -63,9 +117,21 @@ def login():
 @bp.post("/logga-ut")
 @login_required
 def logout():
-    """Sign out (a form post, so a link cannot sign anyone out)."""
-    logout_user()
+    """Sign out (a form post, so a link cannot sign anyone out); the session ends for good."""
+    sign_out()
     flash(_("Du är utloggad."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/logga-ut-overallt")
+@login_required
+def logout_everywhere():
+    """End every sign-in of this account, on every device, this one included."""
+    session = db.session()
+    accounts.end_sign_ins(session, current_user, current_user)
+    session.commit()
+    logout_user()
+    flash(_("Du är utloggad överallt, på alla datorer och telefoner."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -83,7 +149,9 @@ def send_invitation(session, user: User) -> None:
         user.locale,
         user=user,
         inviter=user.invited_by,
-        link=external_url("auth.accept_invitation", token=tokens.invitation_token(user)),
+        secret={
+            "link": external_url("auth.accept_invitation", token=tokens.invitation_token(user))
+        },
         days=tokens.INVITE_MAX_AGE // 86400,
     )
 
@@ -103,7 +171,9 @@ def forgot_password():
                 "reset_password",
                 user.locale,
                 user=user,
-                link=external_url("auth.reset_password", token=tokens.reset_token(user)),
+                secret={
+                    "link": external_url("auth.reset_password", token=tokens.reset_token(user))
+                },
                 minutes=tokens.RESET_MAX_AGE // 60,
             )
             log_activity(session, user, "auth.reset_requested", user)
@@ -124,12 +194,14 @@ def _invalid_link():
 
 
 def _choose_password(user: User, form: NewPasswordForm, message: str):
-    """Store the new password, sign the person in and go to the start page."""
+    """Store the new password (every other sign-in ends), sign the person in, go home."""
     session = db.session()
+    if current_user.is_authenticated:
+        sign_out()  # whoever was signed in here, the link's owner takes over
     accounts.set_password(session, user, user, hash_password(form.password.data))
     user.last_login_at = utcnow()
+    sign_in(user)
     session.commit()
-    login_user(user)
     flash(message, "success")
     return redirect(url_for("main.index"))
 
@@ -150,9 +222,11 @@ def reset_password(token: str):
 @bp.route("/inbjudan/<token>", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def accept_invitation(token: str):
-    """Choose a password from an invitation link (seven days, single use)."""
-    if current_user.is_authenticated:
-        logout_user()
+    """Choose a password from an invitation link (seven days, single use).
+
+    Opening the link changes nothing; whoever is signed in here stays so until the form is
+    sent (a link from another site must not sign anyone out).
+    """
     user = tokens.user_for_invitation(db.session(), token)
     if user is None:
         return _invalid_link()
@@ -172,10 +246,15 @@ def change_password():
             form.current.errors = [_("Det nuvarande lösenordet stämmer inte.")]
         else:
             session = db.session()
-            accounts.set_password(
-                session, current_user, current_user, hash_password(form.password.data)
-            )
+            key = current_login_key()
+            remember = key is not None and login_sessions.is_remembered(session, key)
+            user = current_user._get_current_object()
+            accounts.set_password(session, user, user, hash_password(form.password.data))
+            sign_in(user, remember=remember)  # a new key: copies of the old cookies are dead
             session.commit()
-            flash(_("Ditt nya lösenord är sparat."), "success")
+            flash(
+                _("Ditt nya lösenord är sparat. Du är utloggad på alla andra enheter."),
+                "success",
+            )
             return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)

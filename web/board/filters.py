@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from pipeline.queries import IdeaFilters
 from pipeline.stages import Stage
+from web.params import parse_id, parse_page
 
 # URL parameter -> IdeaFilters field
 PARAMS = {
@@ -20,11 +21,6 @@ _INT_FIELDS = {"municipality_id", "organisation_id", "call_id"}
 _STAGES = {s.value: s for s in Stage}
 
 
-def _as_id(value: str) -> int | None:
-    value = value.strip()
-    return int(value) if value.isdigit() and len(value) <= 9 else None
-
-
 def parse_filters(args: Mapping[str, str]) -> IdeaFilters:
     """IdeaFilters from request arguments; unknown or malformed values mean no filter."""
     values: dict[str, object] = {}
@@ -33,7 +29,7 @@ def parse_filters(args: Mapping[str, str]) -> IdeaFilters:
         if not raw:
             continue
         if name in _INT_FIELDS:
-            values[name] = _as_id(raw)
+            values[name] = parse_id(raw)
         elif name == "stage":
             values[name] = _STAGES.get(raw)
         else:
@@ -54,5 +50,4 @@ def filter_args(filters: IdeaFilters) -> dict[str, str]:
 
 def page_number(args: Mapping[str, str]) -> int:
     """The ?sida= page number, 1 when missing or malformed."""
-    raw = (args.get("sida") or "").strip()
-    return int(raw) if raw.isdigit() and 0 < len(raw) <= 6 else 1
+    return parse_page(args.get("sida"))

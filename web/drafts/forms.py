@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from drafting.review import LEVELS, REASON_MAX
 from drafting.section_comments import QUOTE_MAX
 from pipeline.services import TEXT_MAX
+from web.params import parse_id
 
 
 class SectionForm(FlaskForm):
@@ -24,8 +25,7 @@ class SectionForm(FlaskForm):
 
     def base_id(self) -> int | None:
         """The loaded revision's id, or None for a section never saved."""
-        value = (self.base_revision_id.data or "").strip()
-        return int(value) if value.isdigit() else None
+        return parse_id(self.base_revision_id.data)
 
 
 class CommentForm(FlaskForm):

@@ -36,6 +36,7 @@ from pipeline.queries import get_idea
 from web import db
 from web.drafts.forms import ChecklistForm, CommentForm, LevelForm, SectionForm
 from web.i18n import locale
+from web.params import parse_int
 
 bp = Blueprint("drafts", __name__, url_prefix="/ideer/<int:idea_id>/ansokan")
 _PRINCIPLE_KEY = re.compile(r"[a-z_]{1,40}")
@@ -252,8 +253,10 @@ def compare(idea_id: int):
     idea, draft = _load(idea_id)
     session = db.session()
     last = draft.revision_count
-    old = request.args.get("fran", type=int, default=max(last - 1, 0))
-    new = request.args.get("till", type=int, default=last)
+    old = parse_int(request.args.get("fran"))
+    old = max(last - 1, 0) if old is None else old
+    new = parse_int(request.args.get("till"))
+    new = last if new is None else new
     if old > new:
         old, new = new, old
     result = diff_revisions(session, current_user, draft, old, new)

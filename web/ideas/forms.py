@@ -12,6 +12,7 @@ from wtforms import (
     DateField,
     EmailField,
     Field,
+    HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -33,8 +34,9 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-from pipeline.models import Visibility
+from pipeline.models import ProjectIdea, Visibility
 from pipeline.services import TEXT_MAX, TITLE_MAX, IdeaData
+from web.params import DATE_MAX, DATE_MIN, parse_id, parse_int
 
 SHORT_MAX = 120
 PHONE_MAX = 40
@@ -94,7 +96,7 @@ class WholeNumberField(Field):
         if raw == "":
             self.data = None
             return
-        if not re.fullmatch(r"-?\d{1,12}", raw):
+        if not re.fullmatch(r"-?[0-9]{1,12}", raw):
             self.data = None
             raise ValueError(_l("Skriv ett heltal, till exempel 250000."))
         self.data = int(raw)
@@ -108,7 +110,9 @@ class LocalDateField(DateField):
     """A date as YYYY-MM-DD with a Swedish message for anything else."""
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist or not valuelist[0].strip():
+        if not valuelist:
+            return  # not sent: the value stays as it was
+        if not valuelist[0].strip():
             self.data = None
             return
         try:
@@ -116,6 +120,9 @@ class LocalDateField(DateField):
         except ValueError:
             self.data = None
             raise ValueError(_l("Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-09-01.")) from None
+        if not DATE_MIN <= self.data <= DATE_MAX:
+            self.data = None
+            raise ValueError(_l("Skriv ett datum mellan år 1900 och 2200."))
 
     def pre_validate(self, form: FlaskForm) -> None:
         if self.process_errors:
@@ -125,7 +132,12 @@ class LocalDateField(DateField):
 def _optional_int(value: object) -> int | None:
     if value in (None, "", "None"):
         return None
-    return int(value)  # type: ignore[arg-type]
+    if isinstance(value, int):
+        return value
+    number = parse_id(value)
+    if number is None:
+        raise ValueError(value)
+    return number
 
 
 class IdSelectField(SelectField):
@@ -156,9 +168,13 @@ class IdMultipleField(SelectMultipleField):
         super().__init__(label, validators, **kwargs)
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        ids = {int(v) for v in valuelist if isinstance(v, str) and v.isdigit() and len(v) <= 9}
+        if not valuelist:
+            return  # not sent: the value stays as it was
+        # The form sends an empty value first, so "none chosen" differs from "not sent".
+        sent = {v for v in valuelist if v != ""}
+        ids = {parse_id(v) for v in sent} - {None}
         self.data = sorted(ids)  # keep what can be kept, and say the rest was wrong
-        if len(ids) != len(set(valuelist)):
+        if len(ids) != len(sent):
             raise ValueError(_l("Välj bland alternativen i listan."))
 
     def pre_validate(self, form: FlaskForm) -> None:
@@ -312,20 +328,24 @@ class NewIdeaForm(FlaskForm):
         if field.data == OTHER and not self.programme_area_other.data:
             raise ValidationError(_l("Skriv vilket programområde det gäller i fältet nedan."))
 
-    def fill_from(self, idea) -> None:
-        """Show an existing idea's values (a GET of the edit page)."""
-        for name in IDEA_FIELDS:
-            if name in self:
-                self[name].data = getattr(idea, name)
-        self.municipality_ids.data = [m.id for m in idea.municipalities]
-        self.partner_ids.data = [p.organisation_id for p in idea.partners]
-        if self.lead_organisation_id is not None:
-            self.lead_organisation_id.data = idea.lead_organisation_id
+    @staticmethod
+    def initial(idea: ProjectIdea) -> dict[str, object]:
+        """An existing idea's values as the form's starting data.
+
+        On a GET the page shows them; on a POST every field the post lacks keeps them, so a
+        partial post never empties what it did not send.
+        """
+        data: dict[str, object] = {name: getattr(idea, name) for name in IDEA_FIELDS}
+        data["municipality_ids"] = [m.id for m in idea.municipalities]
+        data["partner_ids"] = [p.organisation_id for p in idea.partners]
+        data["lead_organisation_id"] = idea.lead_organisation_id
         area = idea.programme_area or ""
         if area and area not in PROGRAMME_AREAS:
-            self.programme_area.data, self.programme_area_other.data = OTHER, area
+            data["programme_area"], data["programme_area_other"] = OTHER, area
         else:
-            self.programme_area.data, self.programme_area_other.data = area, ""
+            data["programme_area"], data["programme_area_other"] = area, ""
+        data["version"] = str(idea.version)
+        return data
 
     def to_data(self, lead_organisation_id: int | None) -> IdeaData:
         """The form's values as the service layer takes them."""
@@ -372,7 +392,13 @@ IDEA_FIELDS = (
 
 
 class EditIdeaForm(NewIdeaForm):
-    """Someone who may edit an idea changes its content."""
+    """Someone who may edit an idea changes its content, from the version they loaded."""
+
+    version = HiddenField()
+
+    def base_version(self) -> int | None:
+        """The version the editor started from (None when the post did not say)."""
+        return parse_int(self.version.data)
 
 
 class MoveForm(FlaskForm):

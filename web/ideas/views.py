@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 
-from pipeline.errors import InvalidData, NotAllowed, PipelineError
-from pipeline.models import ProjectIdea, Visibility
+from pipeline.errors import EditConflict, InvalidData, NotAllowed, PipelineError
+from pipeline.models import Call, Municipality, Organisation, ProjectIdea, Visibility
 from pipeline.queries import (
     SORTS,
     comments_for,
@@ -19,13 +19,19 @@ from pipeline.queries import (
     move_options,
     regional_projects,
 )
-from pipeline.services import add_comment, advance_stage, create_idea, update_idea
+from pipeline.services import (
+    add_comment,
+    advance_stage,
+    create_idea,
+    may_remove_partners,
+    update_idea,
+)
 from pipeline.stages import Stage
 from web import db
 from web.auth.views import _safe_next
 from web.board.filters import filter_args, page_number, parse_filters
 from web.i18n import locale
-from web.ideas.forms import CommentForm, EditIdeaForm, MoveForm, NewIdeaForm
+from web.ideas.forms import IDEA_FIELDS, CommentForm, EditIdeaForm, MoveForm, NewIdeaForm
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideer")
 
@@ -36,15 +42,67 @@ def _flash_error(error: PipelineError) -> None:
 
 
 def _idea_form(form_cls: type[NewIdeaForm], session: Session, idea: ProjectIdea | None = None):
-    """A form with its choices; actors lead with their own organisation and pick no lead."""
-    form = form_cls()
+    """A form with its choices; actors lead with their own organisation and pick no lead.
+
+    An existing idea's values are the starting data, so fields a post lacks keep them.
+    """
+    form = form_cls(data=form_cls.initial(idea) if idea is not None else None)
     options = filter_options(session)
     if not current_user.is_team:
         del form.lead_organisation_id
     form.set_choices(options.municipalities, options.organisations, options.calls)
-    if idea is not None and request.method == "GET":
-        form.fill_from(idea)
     return form
+
+
+def _display(session: Session, name: str, value: object) -> str:
+    """A value of an idea's field as the conflict page shows it."""
+    if value in (None, "", []):
+        return "–"
+    if name in ("municipalities", "partners", "lead_organisation_id", "call_id"):
+        model = {"municipalities": Municipality, "call_id": Call}.get(name, Organisation)
+        ids = value if isinstance(value, list | tuple) else [value]
+        rows = [session.get(model, i) for i in ids]
+        return ", ".join(r.name for r in rows if r is not None) or "–"
+    return str(value)
+
+
+def _differences(session: Session, form: EditIdeaForm, idea: ProjectIdea, data) -> list:
+    """(label, saved value, your value) for every field where the two versions differ."""
+    pairs = [
+        (form[name].label.text, name, getattr(idea, name), getattr(data, name))
+        for name in (*IDEA_FIELDS, "programme_area")
+    ]
+    pairs.append(
+        (
+            form.municipality_ids.label.text,
+            "municipalities",
+            sorted(m.id for m in idea.municipalities),
+            sorted(set(data.municipality_ids)),
+        )
+    )
+    pairs.append(
+        (
+            form.partner_ids.label.text,
+            "partners",
+            sorted(p.organisation_id for p in idea.partners),
+            sorted(set(data.partner_ids) - {data.lead_organisation_id}),
+        )
+    )
+    pairs.append(
+        (
+            _("Projektägare"),
+            "lead_organisation_id",
+            idea.lead_organisation_id,
+            data.lead_organisation_id,
+        )
+    )
+    rows = []
+    for label, name, saved, yours in pairs:
+        if isinstance(yours, str):
+            yours = yours.strip()
+        if saved != yours:
+            rows.append((label, _display(session, name, saved), _display(session, name, yours)))
+    return rows
 
 
 @bp.get("")
@@ -156,10 +214,14 @@ def edit(idea_id: int):
         return redirect(url_for("ideas.show", idea_id=idea.id))
     form = _idea_form(EditIdeaForm, session, idea)
     if form.validate_on_submit():
+        data = form.to_data(idea.lead_organisation_id)
         try:
             changed = update_idea(
-                session, current_user, idea, form.to_data(idea.lead_organisation_id)
+                session, current_user, idea, data, base_version=form.base_version()
             )
+        except EditConflict as conflict:
+            session.rollback()
+            return _edit_conflict(session, idea_id, form, data, conflict), 409
         except (InvalidData, NotAllowed) as error:
             session.rollback()
             _flash_error(error)
@@ -168,7 +230,27 @@ def edit(idea_id: int):
             flash(_("Ändringarna är sparade.") if changed else _("Inget ändrades."), "success")
             return redirect(url_for("ideas.show", idea_id=idea.id))
     status = 400 if form.errors else 200
-    return render_template("ideas/form.html", form=form, idea=idea), status
+    return render_template(
+        "ideas/form.html",
+        form=form,
+        idea=idea,
+        may_remove_partners=may_remove_partners(current_user, idea),
+    ), status
+
+
+def _edit_conflict(session: Session, idea_id: int, form, data, conflict: EditConflict) -> str:
+    """The saved version next to yours; the form holds yours, on top of the saved version."""
+    session.expire_all()
+    idea = get_idea(session, current_user, idea_id)
+    form.version.data = str(idea.version)
+    return render_template(
+        "ideas/form.html",
+        form=form,
+        idea=idea,
+        conflict=conflict,
+        differences=_differences(session, form, idea, data),
+        may_remove_partners=may_remove_partners(current_user, idea),
+    )
 
 
 @bp.post("/<int:idea_id>/flytta")

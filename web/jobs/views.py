@@ -10,6 +10,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
@@ -25,6 +26,7 @@ from drafting.import_docx import default_unmatched_target
 from drafting.jobs_models import FilePurpose, Job, JobKind, JobStatus
 from drafting.revisions import can_edit_draft, get_draft, template_for
 from drafting.templates import DEFAULT_TEMPLATE, load_template
+from pipeline.errors import PipelineError
 from pipeline.models import Call
 from pipeline.queries import get_idea, require_team
 from pipeline.services import log_activity
@@ -37,13 +39,15 @@ bp = Blueprint("jobs", __name__, url_prefix="/jobb")
 RECENT_JOBS = 10
 
 
-def _word_forms(idea, draft):
-    export_form = ExportForm(prefix="export")
+def _word_forms(idea, draft, *, blank: bool = False):
+    """The page's two forms; `blank` ignores the request's body (one too large to read)."""
+    body = {"formdata": None} if blank else {}
+    export_form = ExportForm(prefix="export", **body)
     latest = draft.revision_count if draft is not None else 0
     choices = [(-1, _("Senaste (revision %(n)s)", n=latest))]
     choices += [(n, _("Revision %(n)s", n=n)) for n in range(latest - 1, 0, -1)]
     export_form.revision.choices = choices
-    import_form = ImportForm(prefix="import")
+    import_form = ImportForm(prefix="import", **body)
     template = template_for(draft) if draft is not None else load_template(DEFAULT_TEMPLATE)
     import_form.unmatched_target.choices = [(s.key, s.title(locale())) for s in template.sections]
     if not import_form.unmatched_target.data:
@@ -157,6 +161,25 @@ def start_import(idea_id: int):
     session.commit()
     queue.submit(session, job)
     return redirect(url_for("jobs.show", job_id=job.id))
+
+
+@bp.app_errorhandler(RequestEntityTooLarge)
+def _too_large(error: RequestEntityTooLarge):
+    """An upload over the request limit: the Word page with the form's own message.
+
+    The body is never read (so CSRF is not checked either); the answer changes nothing.
+    """
+    idea_id = (request.view_args or {}).get("idea_id")
+    if request.endpoint == "jobs.start_import" and current_user.is_authenticated and idea_id:
+        try:
+            idea = get_idea(db.session(), current_user, idea_id)
+        except PipelineError:
+            pass
+        else:
+            export_form, import_form = _word_forms(idea, get_draft(db.session(), idea), blank=True)
+            import_form.document.errors = [text(TOO_LARGE)]
+            return _render_word(idea, export_form, import_form, 413)
+    return render_template("error.html", status=413, error=error), 413
 
 
 @bp.post("/utlysning/<int:call_id>/kontrollera")

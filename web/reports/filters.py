@@ -8,15 +8,9 @@ from collections.abc import Mapping
 
 from pipeline.reports import ReportFilters
 from web.board.filters import parse_filters
+from web.params import parse_date, parse_int
 
 MAX_STALLED_DAYS = 3650
-
-
-def _date(raw: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((raw or "").strip())
-    except ValueError:
-        return None
 
 
 def parse_report_filters(
@@ -25,12 +19,11 @@ def parse_report_filters(
     """ReportFilters from request arguments; the period defaults to the last year."""
     ideas = parse_filters(args)
     default = ReportFilters.default(today)
-    start = _date(args.get("fran")) or default.start
-    end = _date(args.get("till")) or default.end
+    start = parse_date(args.get("fran")) or default.start
+    end = parse_date(args.get("till")) or default.end
     if start > end:
         start, end = end, start
-    raw = (args.get("stillastaende") or "").strip()
-    stalled = int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_STALLED_DAYS else None
+    stalled = parse_int(args.get("stillastaende"), minimum=1, maximum=MAX_STALLED_DAYS)
     return ReportFilters(
         start=start,
         end=end,
