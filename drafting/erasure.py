@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from drafting.jobs_models import StoredFile
+from drafting.jobs.models import StoredFile
 from drafting.models import Draft, SectionComment, SectionRevision
 from pipeline.models import Comment, User
 from pipeline.personal_data import Identifiers, scrub_text_columns

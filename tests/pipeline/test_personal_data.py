@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 import drafting
-from drafting.jobs_models import Job, StoredFile
+from drafting.jobs.models import Job, StoredFile
 from drafting.models import SectionComment, SectionRevision
 from pipeline import backup
 from pipeline.db import make_engine, make_session_factory
