@@ -66,8 +66,8 @@ def main() -> int:
     args = parser.parse_args()
 
     from drafting import templates
-    from drafting.export import collect, export_draft
     from drafting.models import Draft, SectionRevision
+    from drafting.word.export import collect, export_draft
     from pipeline.migrate import upgrade
     from pipeline.models import Organisation, OrgType, ProjectIdea, Role, User
     from pipeline.stages import Stage
@@ -106,7 +106,7 @@ def main() -> int:
 
         export_ms = median_ms(fresh_export, args.runs)
         content = collect(session, user, idea_id)
-        from drafting.docx_render import render
+        from drafting.word.rendering import render
 
         render_ms = median_ms(lambda: render(content), args.runs)
         print(f"export_draft median: {export_ms:.1f} ms  (target < 300 ms)")
@@ -168,8 +168,8 @@ def rq_round_trip(app, session, user, idea_id, runs, export_ms) -> None:
     """Enqueue-to-done of an export job and of a no-op job, each through a burst SimpleWorker."""
     from rq import Queue
 
-    from drafting.jobs import create_job
-    from drafting.jobs_models import Job, JobKind, JobStatus
+    from drafting.jobs.functions import create_job
+    from drafting.jobs.models import Job, JobKind, JobStatus
     from web import queue as job_queue
     from web.worker import FramsynSimpleWorker
 

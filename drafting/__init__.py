@@ -1,1 +1,21 @@
-"""Application templates, drafts and the horizontal-principles checker for ESF applications."""
+"""Application templates, drafts, the principle checker, Word export and import, jobs."""
+
+from __future__ import annotations
+
+
+def install() -> None:
+    """Attach the drafting layer to the pipeline: the gate on the moves into review and to
+    Klar att skicka in, and the erasers of a removed person's files and comments.
+
+    Called once by the app factory and the worker (and by any script that moves ideas);
+    calling it again changes nothing.
+    """
+    from drafting.erasure import ERASERS
+    from drafting.guards import GATE
+    from pipeline.personal_data import register_eraser
+    from pipeline.stages import guard
+
+    for name, check in GATE.items():
+        guard(name)(check)
+    for eraser in ERASERS:
+        register_eraser(eraser)

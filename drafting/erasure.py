@@ -10,13 +10,12 @@ from __future__ import annotations
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from drafting.jobs_models import StoredFile
+from drafting.jobs.models import StoredFile
 from drafting.models import Draft, SectionComment, SectionRevision
 from pipeline.models import Comment, User
-from pipeline.personal_data import Identifiers, register_eraser, scrub_text_columns
+from pipeline.personal_data import Identifiers, scrub_text_columns
 
 
-@register_eraser
 def delete_stored_files(session: Session, person: User, _who: Identifiers) -> int:
     """Delete the person's stored files and those of ideas they contributed to."""
     drafts_written = select(Draft.idea_id).where(
@@ -38,7 +37,9 @@ def delete_stored_files(session: Session, person: User, _who: Identifiers) -> in
     return result.rowcount or 0
 
 
-@register_eraser
 def redact_section_comments(session: Session, _person: User, who: Identifiers) -> int:
     """Take their name, address and phone out of section comments and quoted passages."""
     return scrub_text_columns(session, (SectionComment.body, SectionComment.quote), who.strings())
+
+
+ERASERS = (delete_stored_files, redact_section_comments)

@@ -1,6 +1,6 @@
 """The drafting gate: guards on the moves into review and to Klar att skicka in.
 
-Importing this module attaches the guards to the transition table (the web app does so).
+``drafting.install()`` registers them under the names the transition table gives them.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from drafting.review import (
 from drafting.revisions import get_draft, template_key_for
 from pipeline.i18n import Text
 from pipeline.models import ProjectIdea, User
-from pipeline.stages import Stage, Transition, guard
+from pipeline.stages import Transition
 
 
 def _session(idea: ProjectIdea) -> Session:
@@ -31,10 +31,6 @@ def _join(texts: list[Text]) -> Text:
     return Text(", ".join(t.sv for t in texts), ", ".join(t.en for t in texts))
 
 
-@guard(
-    "draft_sections_complete",
-    on=[(Stage.DRAFTING, Stage.REVIEW), (Stage.CHANGES_REQUESTED, Stage.REVIEW)],
-)
 def draft_sections_complete(idea: ProjectIdea, actor: User, move: Transition) -> Text | None:
     """Every mandatory section of the application is filled in, within its limit."""
     session = _session(idea)
@@ -52,7 +48,6 @@ def draft_sections_complete(idea: ProjectIdea, actor: User, move: Transition) ->
     ).format(titles=titles)
 
 
-@guard("draft_principles_concrete", on=[(Stage.REVIEW, Stage.READY)])
 def draft_principles_concrete(idea: ProjectIdea, actor: User, move: Transition) -> Text | None:
     """Each mandatory horizontal principle is at least concrete, or the team judged it so."""
     session = _session(idea)
@@ -77,7 +72,6 @@ def draft_principles_concrete(idea: ProjectIdea, actor: User, move: Transition) 
     ).format(list=_join(parts))
 
 
-@guard("draft_signed_off", on=[(Stage.REVIEW, Stage.READY)])
 def draft_signed_off(idea: ProjectIdea, actor: User, move: Transition) -> Text | None:
     """A support-team member has signed off the application's latest revision."""
     session = _session(idea)
@@ -88,3 +82,10 @@ def draft_signed_off(idea: ProjectIdea, actor: User, move: Transition) -> Text |
         "Stödteamet behöver godkänna den senaste versionen av ansökan (revision {n}).",
         "The support team needs to sign off the latest version of the application (revision {n}).",
     ).format(n=draft.revision_count if draft is not None else 0)
+
+
+GATE = {
+    "draft_sections_complete": draft_sections_complete,
+    "draft_principles_concrete": draft_principles_concrete,
+    "draft_signed_off": draft_signed_off,
+}

@@ -269,34 +269,6 @@ def update_user(
     return changed
 
 
-def change_role(session: Session, actor: User, user: User, role: Role) -> None:
-    """Give `user` another role (admins only)."""
-    update_user(
-        session,
-        actor,
-        user,
-        name=user.name,
-        role=role,
-        organisation_id=user.organisation_id,
-        is_active=user.is_active,
-    )
-
-
-def set_organisation(
-    session: Session, actor: User, user: User, organisation_id: int | None
-) -> None:
-    """Move `user` to another organisation (admins only)."""
-    update_user(
-        session,
-        actor,
-        user,
-        name=user.name,
-        role=user.role,
-        organisation_id=organisation_id,
-        is_active=user.is_active,
-    )
-
-
 def deactivate(session: Session, actor: User, user: User) -> None:
     """Close an account; the person can no longer sign in (admins only)."""
     update_user(
@@ -307,19 +279,6 @@ def deactivate(session: Session, actor: User, user: User) -> None:
         role=user.role,
         organisation_id=user.organisation_id,
         is_active=False,
-    )
-
-
-def reactivate(session: Session, actor: User, user: User) -> None:
-    """Open a closed account again (admins only)."""
-    update_user(
-        session,
-        actor,
-        user,
-        name=user.name,
-        role=user.role,
-        organisation_id=user.organisation_id,
-        is_active=True,
     )
 
 

@@ -45,6 +45,24 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def head_revision() -> str:
+    """The newest revision the migrations know."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
+def database_revision(url: str) -> str | None:
+    """The revision the database at `url` is at (None when it was never migrated)."""
+    engine = make_engine(url)
+    try:
+        return current_revision(engine)
+    finally:
+        engine.dispose()
+
+
 def is_empty(url: str) -> bool:
     """True when the database has no tables at all."""
     engine = make_engine(url)

@@ -352,13 +352,6 @@ class ProjectIdea(Base):
             editing=True
         )
 
-    def can_move_to(self, target: Stage, user: User) -> bool:
-        """True if the table allows `user` to move this idea to `target` (guards aside)."""
-        from pipeline.stages import transition
-
-        move = transition(self.stage, target)
-        return move is not None and user.role.value in move.roles and self.can_edit(user)
-
     def __repr__(self) -> str:
         return f"<ProjectIdea {self.id} {self.title!r} {self.stage.value}>"
 

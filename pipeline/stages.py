@@ -207,7 +207,18 @@ def moves_from(source: Stage) -> list[Transition]:
 
 GuardFn = Callable[["ProjectIdea", "User", Transition], "Text | None"]
 GUARDS: dict[str, GuardFn] = {}
-_EXTRA_GUARDS: dict[tuple[Stage, Stage], list[str]] = {}
+# The drafting layer's gate on the moves into review and to Klar att skicka in. The pipeline
+# names the gates so that a move whose gate was never installed (``drafting.install()``, which
+# the app factory and the worker call) fails loudly instead of going ahead unchecked.
+_EXTRA_GUARDS: dict[tuple[Stage, Stage], list[str]] = {
+    (Stage.DRAFTING, Stage.REVIEW): ["draft_sections_complete"],
+    (Stage.CHANGES_REQUESTED, Stage.REVIEW): ["draft_sections_complete"],
+    (Stage.REVIEW, Stage.READY): ["draft_principles_concrete", "draft_signed_off"],
+}
+
+
+class GuardNotInstalled(RuntimeError):
+    """A move names a guard that no layer has registered (a set-up error, not a user's)."""
 
 
 def guard(name: str, *, on: Iterable[tuple[Stage, Stage]] = ()) -> Callable[[GuardFn], GuardFn]:
@@ -242,7 +253,13 @@ def failed_guards(idea: ProjectIdea, move: Transition, actor: User) -> list[Text
     """Run every guard of `move` and return the messages of those that fail."""
     messages = []
     for name in guard_names(move):
-        message = GUARDS[name](idea, actor, move)
+        check = GUARDS.get(name)
+        if check is None:
+            raise GuardNotInstalled(
+                f"the guard {name!r} of the move {move.source.value} -> {move.target.value} is "
+                "not installed: call drafting.install() before moving ideas"
+            )
+        message = check(idea, actor, move)
         if message is not None:
             messages.append(message)
     return messages

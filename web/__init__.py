@@ -7,13 +7,14 @@ from typing import Any
 
 from flask import Flask
 
-import drafting.erasure  # noqa: F401  (removing a person also deletes their stored files)
-import drafting.guards  # noqa: F401  (attaches the drafting gate to the stage moves)
+import drafting
 from web import auth, cli, db, errors, i18n, security
 from web.config import load_config, validate
 from web.extensions import csrf, limiter
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The top-level templates/ folder; web/templates links to it so that it is package data of
+# `web` in a built distribution.
+TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -21,11 +22,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
-        template_folder=os.path.join(ROOT, "templates"),
+        template_folder=TEMPLATES,
         static_folder="static",
     )
     app.config.update(load_config(app.instance_path, test_config))
     validate(app.config)
+    drafting.install()
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     os.makedirs(app.instance_path, exist_ok=True)
@@ -42,8 +44,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
 
-    from web import account_data, admin, audit, board, drafts, ideas, jobs, main, reports
+    from web import account_data, admin, audit, board, drafts, ideas, main, reports
+    from web.drafts import word
 
-    for part in (main, ideas, board, drafts, admin, jobs, reports, audit, account_data):
+    for part in (main, ideas, board, drafts, word, admin, reports, audit, account_data):
         part.init_app(app)
     return app

@@ -50,6 +50,15 @@ def demo_data(if_empty: bool) -> None:
 
     from pipeline.models import ProjectIdea
 
+    at, head = (
+        migrate.database_revision(current_app.config["DATABASE_URL"]),
+        migrate.head_revision(),
+    )
+    if at != head:
+        where = "has never been migrated" if at is None else f"is at revision {at}, not {head}"
+        raise click.ClickException(
+            f"The database {where}. Run `flask --app web db upgrade` first, then demo-data."
+        )
     session = db.session()
     if if_empty and session.scalar(select(func.count(ProjectIdea.id))):
         click.echo("The database already has ideas; demo data not loaded.")

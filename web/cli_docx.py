@@ -1,7 +1,7 @@
 """Word commands: `flask --app web export-docx`, `import-docx` and `purge-files`.
 
-They call the same services as the web pages (drafting.export, drafting.import_docx,
-drafting.files) in one transaction each.
+They call the same services as the web pages (drafting.word.export, drafting.word.importing,
+drafting.jobs.files) in one transaction each.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
-from drafting.docx_safety import MAX_UPLOAD_BYTES, ImportRefused
 from drafting.errors import DraftingError
+from drafting.word.safety import MAX_UPLOAD_BYTES, ImportRefused
 from pipeline.errors import PipelineError
 from pipeline.models import Role, User
 from web import db
@@ -49,7 +49,7 @@ def export_docx(
     idea_id: int, out: Path, revision: int | None, appendix: bool, comments: bool, email: str
 ) -> None:
     """Export the draft of IDEA_ID to OUT (.docx)."""
-    from drafting.export import export_draft
+    from drafting.word.export import export_draft
 
     session = db.session()
     try:
@@ -75,7 +75,7 @@ def export_docx(
 @click.option("--unmatched-to", default=None, help="Section key for unmatched text.")
 def import_docx_command(idea_id: int, file: Path, email: str, unmatched_to: str | None) -> None:
     """Import FILE (.docx) into the draft of IDEA_ID as new revisions."""
-    from drafting.import_docx import import_docx
+    from drafting.word.importing import import_docx
 
     if file.stat().st_size > MAX_UPLOAD_BYTES:
         raise click.ClickException("The file is larger than 10 MB.")
@@ -98,7 +98,7 @@ def import_docx_command(idea_id: int, file: Path, email: str, unmatched_to: str 
 @click.command("purge-files")
 def purge_files() -> None:
     """Delete stored files whose retention period has run out."""
-    from drafting.files import purge_expired
+    from drafting.jobs.files import purge_expired
 
     session = db.session()
     count = purge_expired(session)

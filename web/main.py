@@ -12,7 +12,7 @@ from pipeline.i18n import LOCALES
 from pipeline.models import utcnow
 from pipeline.queries import my_ideas, next_steps, team_inbox
 from web import db
-from web.auth.views import _safe_next
+from web.security import safe_next
 
 bp = Blueprint("main", __name__)
 
@@ -78,7 +78,7 @@ def set_language():
         if current_user.is_authenticated:
             current_user.locale = chosen
             db.session().commit()
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.get("/healthz")

@@ -19,8 +19,8 @@ from rq.job import Job as RQJob
 from rq.job import JobStatus as RQStatus
 from sqlalchemy.orm import Session
 
-from drafting.jobs import ABANDONED, JobSettings, is_stale, mark_failed, run_job
-from drafting.jobs_models import Job, JobStatus
+from drafting.jobs.functions import ABANDONED, JobSettings, is_stale, mark_failed, run_job
+from drafting.jobs.models import Job, JobStatus
 from pipeline.i18n import Text
 
 DEFAULT_QUEUE = "framsyn"

@@ -1,9 +1,11 @@
-"""Security headers on every response, request values without NUL characters, and the
-client's address as the configured proxies report it."""
+"""Security headers on every response, request values without NUL characters, the client's
+address as the configured proxies report it, and the one check of a `next` address."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, url_for
 from flask.wrappers import Request
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
@@ -18,6 +20,20 @@ CSP = (
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+
+
+def safe_next(target: str | None) -> str:
+    """Only follow a `next` that stays on this site (a path, no control characters)."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and target.isprintable()
+        and "\\" not in target
+        and not urlsplit(target).netloc
+    ):
+        return target
+    return url_for("main.index")
 
 
 def _without_nul(values: MultiDict) -> ImmutableMultiDict:

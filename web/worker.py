@@ -12,7 +12,7 @@ import os
 from flask import Flask, current_app, has_app_context
 from rq import SimpleWorker, Worker
 
-from drafting.jobs import run_job
+from drafting.jobs.functions import run_job
 
 _app: Flask | None = None
 _app_pid: int | None = None

@@ -13,11 +13,11 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-import drafting.jobs_models  # noqa: F401  (registers the job tables)
-from drafting.docx_render import APPENDIX_TITLE, ExportContent, ExportSection, render
-from drafting.export import export_draft, slug
+import drafting.jobs.models  # noqa: F401  (registers the job tables)
 from drafting.revisions import get_or_create_draft, latest_revision, save_section
 from drafting.section_comments import add_section_comment
+from drafting.word.export import export_draft, slug
+from drafting.word.rendering import APPENDIX_TITLE, ExportContent, ExportSection, render
 from pipeline.errors import InvalidData, NotFound
 from pipeline.models import Role, Visibility
 from pipeline.stages import Stage

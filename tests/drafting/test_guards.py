@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-import drafting.guards  # noqa: F401  (attaches the gate)
+import drafting
 from drafting.demo import complete_sections, weak_sections
 from drafting.review import set_level_override, sign_off
 from drafting.revisions import get_or_create_draft, latest_revision, save_section
 from pipeline.errors import GuardFailed
 from pipeline.services import advance_stage
 from pipeline.stages import Stage, failed_guards, guard_names, transition
+
+drafting.install()  # the gate and the erasers, as the app factory attaches them
 
 
 def fill(session, actor, draft, texts):

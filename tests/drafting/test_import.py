@@ -10,12 +10,12 @@ import pytest
 from docx import Document
 from sqlalchemy import func, select
 
-from drafting.docx_safety import ImportRefused, inspect_docx
-from drafting.export import export_draft
-from drafting.import_docx import import_docx, match_heading, unmatched_marker
 from drafting.models import CheckRun, RevisionSource, SectionRevision
 from drafting.revisions import section_texts
 from drafting.templates import load_template
+from drafting.word.export import export_draft
+from drafting.word.importing import import_docx, match_heading, unmatched_marker
+from drafting.word.safety import ImportRefused, inspect_docx
 from pipeline.errors import NotAllowed, NotFound
 from tests.drafting.test_export import make_draft
 from tests.factories import make_org, make_user

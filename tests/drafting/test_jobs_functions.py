@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from drafting import files
-from drafting.jobs import (
+from drafting.jobs import files
+from drafting.jobs.functions import (
     ABANDONED,
     UNEXPECTED,
     JobSettings,
@@ -18,7 +18,7 @@ from drafting.jobs import (
     retry_job,
     run_job,
 )
-from drafting.jobs_models import FilePurpose, Job, JobKind, JobStatus, StoredFile
+from drafting.jobs.models import FilePurpose, Job, JobKind, JobStatus, StoredFile
 from drafting.revisions import section_texts
 from pipeline.db import make_session_factory
 from pipeline.errors import InvalidData, NotFound
@@ -81,12 +81,12 @@ def test_export_job_stores_the_file_with_status_done(sessions, drafted):
 
 def test_a_crash_mid_job_fails_it_and_leaves_no_file(sessions, drafted, monkeypatch):
     actor, idea, _draft, _team = drafted
-    import drafting.export
+    import drafting.word.export
 
     def broken(_content):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(drafting.export, "render", broken)
+    monkeypatch.setattr(drafting.word.export, "render", broken)
     before = file_count(sessions)
     job_id, attempt = new_job(sessions, JobKind.EXPORT, actor, idea)
     assert run_job(job_id, attempt, sessions, FAST) == JobStatus.FAILED

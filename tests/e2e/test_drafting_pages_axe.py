@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from drafting.jobs import create_job
-from drafting.jobs_models import JobKind
+from drafting.jobs.functions import create_job
+from drafting.jobs.models import JobKind
 from drafting.revisions import get_or_create_draft, latest_revision, save_section
 from pipeline.models import Municipality, ProjectIdea, User
 from pipeline.services import IdeaData, advance_stage, create_idea, link_to_regional_project

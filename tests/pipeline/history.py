@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from drafting.files import store_file
-from drafting.jobs import create_job
-from drafting.jobs_models import FilePurpose, JobKind, JobStatus
+from drafting.jobs.files import store_file
+from drafting.jobs.functions import create_job
+from drafting.jobs.models import FilePurpose, JobKind, JobStatus
 from drafting.models import LevelOverride, RevisionSource
 from drafting.review import checklists, set_checklist_override
 from drafting.revisions import get_or_create_draft, latest_revision, save_section

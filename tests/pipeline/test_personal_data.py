@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-import drafting.erasure  # noqa: F401  (the file eraser, as the app registers it)
-from drafting.jobs_models import Job, StoredFile
+import drafting
+from drafting.jobs.models import Job, StoredFile
 from drafting.models import SectionComment, SectionRevision
 from pipeline import backup
 from pipeline.db import make_engine, make_session_factory
@@ -24,6 +24,8 @@ from pipeline.personal_data import (
     remove_person,
 )
 from tests.pipeline.history import SECRET_EMAIL, SECRET_NAME, SECRET_PHONE, fill_history
+
+drafting.install()  # the gate and the erasers, as the app factory attaches them
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import pytest
 from docx import Document
 from sqlalchemy import select
 
-from drafting.jobs_models import Job, JobKind, StoredFile
+from drafting.jobs.models import Job, JobKind, StoredFile
 from drafting.revisions import get_or_create_draft, latest_revision, save_section
 from pipeline.migrate import upgrade
 from pipeline.models import Organisation, OrgType, ProjectIdea, Role, User
@@ -237,7 +237,7 @@ class World:
             self.outsider = outsider.id
             self.mine, self.theirs = mine.id, theirs.id
             self.revision = latest_revision(session, draft, "syfte").id
-            from drafting.jobs_models import Job
+            from drafting.jobs.models import Job
 
             self.job = session.scalars(select(Job.id)).first()
             self.call = session.scalars(select(ProjectIdea.call_id)).first()

@@ -16,15 +16,15 @@ class SlowWorker(FramsynWorker):
     """Writes the work horse's pid to $FRAMSYN_TEST_PIDFILE and makes rendering take a minute."""
 
     def perform_job(self, job, queue):
-        import drafting.export
+        import drafting.word.export
 
-        real = drafting.export.render
+        real = drafting.word.export.render
 
         def slow(content):
             time.sleep(60)
             return real(content)
 
-        drafting.export.render = slow
+        drafting.word.export.render = slow
         path = os.environ["FRAMSYN_TEST_PIDFILE"]
         with open(path + ".tmp", "w") as handle:
             handle.write(str(os.getpid()))

@@ -16,7 +16,7 @@ from docx import Document
 from redis import Redis
 from sqlalchemy import func, select
 
-from drafting.jobs_models import Job, JobStatus, StoredFile
+from drafting.jobs.models import Job, JobStatus, StoredFile
 from pipeline.models import Role
 from tests.conftest import service_url
 from tests.drafting.test_export import make_draft
@@ -188,16 +188,16 @@ def test_an_oversized_post_elsewhere_gets_the_plain_413_page(app, client, world)
 
 
 def test_a_failed_job_gives_the_reason_and_can_be_retried(app, client, world, monkeypatch):
-    import drafting.export
+    import drafting.word.export
 
     login(client, world["actor"])
-    real = drafting.export.render
-    monkeypatch.setattr(drafting.export, "render", lambda content: 1 / 0)
+    real = drafting.word.export.render
+    monkeypatch.setattr(drafting.word.export, "render", lambda content: 1 / 0)
     job_id = start_export(client, world["idea"].id)
     html = client.get(f"/jobb/{job_id}").get_data(as_text=True)
     assert "Jobbet misslyckades" in html and "Ett oväntat fel inträffade" in html
     assert f"/jobb/{job_id}/forsok-igen" in html and 'name="csrf_token"' in html
-    monkeypatch.setattr(drafting.export, "render", real)
+    monkeypatch.setattr(drafting.word.export, "render", real)
     assert job_id_from(client.post(f"/jobb/{job_id}/forsok-igen")) == job_id
     job = job_row(app, job_id)
     assert (job.status, job.attempt) == (JobStatus.DONE, 2)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -27,25 +26,12 @@ from web.auth import tokens
 from web.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm
 from web.auth.passwords import hash_password, verify_password
 from web.extensions import limiter
+from web.security import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/konto")
 
 # Verifying against a real hash when the e-mail is unknown keeps the timing the same.
 _DUMMY_HASH = hash_password("not-a-real-password-0")
-
-
-def _safe_next(target: str | None) -> str:
-    """Only follow a `next` that stays on this site (a path, no control characters)."""
-    if (
-        target
-        and target.startswith("/")
-        and not target.startswith("//")
-        and target.isprintable()
-        and "\\" not in target
-        and not urlsplit(target).netloc
-    ):
-        return target
-    return url_for("main.index")
 
 
 def sign_in(user: User, *, remember: bool = False) -> None:
@@ -107,7 +93,7 @@ def login():
             user.last_login_at = utcnow()
             log_activity(session, user, "auth.login", user)
             session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         form.password.errors = [
             _("Fel e-postadress eller lösenord, eller så är kontot inte aktiverat.")
         ]

@@ -20,11 +20,11 @@ from pipeline.queries import (
 )
 from pipeline.services import link_to_regional_project, unlink_from_regional_project
 from web import db
-from web.auth.views import _safe_next
 from web.board.filters import filter_args, parse_filters
 from web.board.forms import LinkForm
 from web.i18n import locale
 from web.ideas.forms import choices
+from web.security import safe_next
 
 bp = Blueprint("board", __name__)
 
@@ -82,7 +82,7 @@ def link():
     """Gather the ideas chosen in the list under a new or an existing regional project."""
     session = db.session()
     require_team(current_user)
-    back = _safe_next(request.form.get("next") or url_for("ideas.index"))
+    back = safe_next(request.form.get("next") or url_for("ideas.index"))
     form = LinkForm()
     form.regional_id.choices = choices(
         [(None, ""), *((p.id, p.title) for p in regional_projects(session, current_user))]

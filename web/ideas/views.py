@@ -28,10 +28,10 @@ from pipeline.services import (
 )
 from pipeline.stages import Stage
 from web import db
-from web.auth.views import _safe_next
 from web.board.filters import filter_args, page_number, parse_filters
 from web.i18n import locale
 from web.ideas.forms import IDEA_FIELDS, CommentForm, EditIdeaForm, MoveForm, NewIdeaForm
+from web.security import safe_next
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideer")
 
@@ -259,7 +259,7 @@ def move(idea_id: int):
     """Move an idea to another stage; from the board this returns to the filtered board."""
     session = db.session()
     idea = get_idea_detail(session, current_user, idea_id)
-    back = _safe_next(request.form.get("next")) if request.form.get("next") else None
+    back = safe_next(request.form.get("next")) if request.form.get("next") else None
     form = MoveForm()
     form.set_targets(o.target.value for o in move_options(idea, current_user) if not o.blocked)
     if form.validate():

@@ -12,7 +12,7 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
-from drafting.docx_render import BOOKMARK_PREFIX
+from drafting.word.rendering import BOOKMARK_PREFIX
 
 _HEADING_STYLE = re.compile(r"^(?:heading|rubrik)\s*([1-9])$", re.IGNORECASE)
 _OUTLINE_VALUE = re.compile(r"[0-9]{1,3}")

@@ -12,7 +12,7 @@ import hashlib
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, undefer
 
-from drafting.jobs_models import FilePurpose, StoredFile
+from drafting.jobs.models import FilePurpose, StoredFile
 from pipeline.errors import NotFound
 from pipeline.i18n import Text
 from pipeline.models import User, utcnow

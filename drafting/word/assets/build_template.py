@@ -1,7 +1,7 @@
-"""Build drafting/assets/template.docx: the styles every exported application starts from.
+"""Build drafting/word/assets/template.docx: the styles every exported application starts from.
 
-Run `python drafting/assets/build_template.py` after changing it; the .docx is committed so that
-exports never depend on this script. The export code adds content only; fonts, spacing,
+Run `python drafting/word/assets/build_template.py` after changing it; the .docx is committed so
+that exports never depend on this script. The export code adds content only; fonts, spacing,
 language, the table style, header and footer live here.
 """
 

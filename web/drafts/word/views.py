@@ -19,20 +19,21 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from drafting import files, jobs
-from drafting.docx_safety import MAX_UPLOAD_BYTES, TOO_LARGE, ImportRefused, inspect_docx
-from drafting.export import DOCX_TYPE
-from drafting.import_docx import default_unmatched_target
-from drafting.jobs_models import FilePurpose, Job, JobKind, JobStatus
+from drafting.jobs import files
+from drafting.jobs import functions as jobs
+from drafting.jobs.models import FilePurpose, Job, JobKind, JobStatus
 from drafting.revisions import can_edit_draft, get_draft, template_for
 from drafting.templates import DEFAULT_TEMPLATE, load_template
+from drafting.word.export import DOCX_TYPE
+from drafting.word.importing import default_unmatched_target
+from drafting.word.safety import MAX_UPLOAD_BYTES, TOO_LARGE, ImportRefused, inspect_docx
 from pipeline.errors import PipelineError
 from pipeline.models import Call
 from pipeline.queries import get_idea, require_team
 from pipeline.services import log_activity
 from web import db, queue
+from web.drafts.word.forms import ExportForm, ImportForm
 from web.i18n import locale, text
-from web.jobs.forms import ExportForm, ImportForm
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobb")
 

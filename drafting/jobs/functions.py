@@ -20,8 +20,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, undefer
 
 from drafting.errors import DraftingError
-from drafting.files import DEFAULT_RETENTION, store_file
-from drafting.jobs_models import FilePurpose, Job, JobKind, JobStatus, StoredFile
+from drafting.jobs.files import DEFAULT_RETENTION, store_file
+from drafting.jobs.models import FilePurpose, Job, JobKind, JobStatus, StoredFile
 from pipeline.errors import InvalidData, NotAllowed, PipelineError
 from pipeline.i18n import Text
 from pipeline.models import ProjectIdea, User, utcnow
@@ -269,7 +269,7 @@ def export_job(
     session: Session, job: Job, user: User, report: Report, settings: JobSettings
 ) -> tuple[StoredFile | None, dict[str, Any]]:
     """Export the idea's draft and store the .docx."""
-    from drafting.export import export_draft
+    from drafting.word.export import export_draft
 
     report(20, "rendering")
     params = job.params or {}
@@ -299,8 +299,8 @@ def import_job(
     session: Session, job: Job, user: User, report: Report, settings: JobSettings
 ) -> tuple[StoredFile | None, dict[str, Any]]:
     """Import the uploaded .docx into the idea's draft; the upload is deleted when done."""
-    from drafting.docx_safety import inspect_docx
-    from drafting.import_docx import import_docx
+    from drafting.word.importing import import_docx
+    from drafting.word.safety import inspect_docx
 
     report(15, "reading")
     upload = None

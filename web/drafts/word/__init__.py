@@ -1,4 +1,4 @@
-"""Background jobs in the web: the Word page, job status pages and the docx commands."""
+"""The Word page of an application, its job status pages, and the docx commands."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from web.queue import QueueUnavailable
 def init_app(app: Flask) -> None:
     """Register the pages, the commands and the queue-unavailable page."""
     from web import cli_docx
-    from web.jobs.views import bp
+    from web.drafts.word.views import bp
 
     app.register_blueprint(bp)
     cli_docx.init_app(app)

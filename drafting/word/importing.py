@@ -18,9 +18,6 @@ from typing import Any
 from docx import Document
 from sqlalchemy.orm import Session
 
-from drafting.docx_reading import join_lines, read_blocks
-from drafting.docx_render import APPENDIX_TITLE, BOOKMARK_PREFIX, EXPORT_CATEGORY
-from drafting.docx_safety import CORRUPT, EMPTY, ImportRefused, inspect_docx
 from drafting.models import RevisionSource
 from drafting.revisions import (
     clean_text,
@@ -33,6 +30,9 @@ from drafting.revisions import (
     template_for,
 )
 from drafting.templates import Section, Template
+from drafting.word.reading import join_lines, read_blocks
+from drafting.word.rendering import APPENDIX_TITLE, BOOKMARK_PREFIX, EXPORT_CATEGORY
+from drafting.word.safety import CORRUPT, EMPTY, ImportRefused, inspect_docx
 from pipeline.errors import InvalidData
 from pipeline.i18n import Text
 from pipeline.models import User

@@ -1,6 +1,6 @@
 """Write an export's content into a Word document built on the shipped template.
 
-The template (drafting/assets/template.docx, built by drafting/assets/build_template.py)
+The template (drafting/word/assets/template.docx, built by drafting/word/assets/build_template.py)
 carries every style, the Swedish language, header and footer; this module adds content only,
 and removes any character Word cannot hold so that writing never fails on text.
 """
@@ -90,7 +90,7 @@ class ExportContent:
 
 def template_path() -> Any:
     """The shipped template carrying the styles."""
-    return resources.files("drafting") / "assets" / "template.docx"
+    return resources.files("drafting.word") / "assets" / "template.docx"
 
 
 class _Writer:

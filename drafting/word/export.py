@@ -1,7 +1,7 @@
 """Export a draft, as it was at any revision, to a Word document.
 
 `collect` gathers what the document shows (in Swedish, free of database objects) and
-`drafting.docx_render.render` writes it on the shipped template; `export_draft` does both.
+`drafting.word.rendering.render` writes it on the shipped template; `export_draft` does both.
 """
 
 from __future__ import annotations
@@ -15,7 +15,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from drafting.docx_render import (
+from drafting.models import CheckRun, Draft
+from drafting.revisions import get_draft, section_texts
+from drafting.templates import DEFAULT_TEMPLATE, Template, load_template
+from drafting.word.rendering import (
     DOCX_TYPE,
     AppendixPrinciple,
     ExportComment,
@@ -24,9 +27,6 @@ from drafting.docx_render import (
     clean,
     render,
 )
-from drafting.models import CheckRun, Draft
-from drafting.revisions import get_draft, section_texts
-from drafting.templates import DEFAULT_TEMPLATE, Template, load_template
 from pipeline.errors import InvalidData
 from pipeline.i18n import Text
 from pipeline.models import ProjectIdea, User
