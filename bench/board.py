@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import event, insert, select, text  # noqa: E402
 
+from bench.signin import sign_in_value  # noqa: E402
 from pipeline.db import make_engine, normalise_url  # noqa: E402
 from pipeline.migrate import upgrade  # noqa: E402
 from pipeline.models import (  # noqa: E402
@@ -44,22 +45,6 @@ from pipeline.stages import BOARD_ORDER  # noqa: E402
 
 TARGET_MS = 150
 WORDS = "lärcentrum unga vuxna arbete kompetens inlandet omställning vård språk jobb".split()
-
-
-def _sign_in_value(app, user_id: int) -> str:
-    """Start a sign-in for `user_id`: the session value a successful sign-in would give."""
-    from pipeline import login_sessions
-    from pipeline.models import User
-    from web import db as web_db
-
-    with app.app_context():
-        session = web_db.session()
-        user = session.get(User, user_id)
-        value = login_sessions.cookie_value(
-            user, login_sessions.start(session, user, remember=False)
-        )
-        session.commit()
-    return value
 
 
 def fill(url: str, count: int) -> int:
@@ -198,7 +183,7 @@ def run(label: str, url: str, count: int, runs: int) -> bool:
         identifier = login_manager._session_identifier_generator()
     with client.session_transaction() as session:
         session.update(
-            {"_user_id": _sign_in_value(app, support_id), "_fresh": True, "_id": identifier}
+            {"_user_id": sign_in_value(app, support_id), "_fresh": True, "_id": identifier}
         )
     engine = app.extensions["framsyn.engine"]
     statements: list[str] = []

@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select, text, update  # noqa: E402
 
+from bench.signin import sign_in_value  # noqa: E402
 from pipeline.db import make_engine, make_session_factory, normalise_url  # noqa: E402
 from pipeline.migrate import upgrade  # noqa: E402
 
@@ -64,22 +65,6 @@ MIX = [  # (kind, weight)
     ("export", 5),
     ("healthz", 5),
 ]
-
-
-def _sign_in_value(app, user_id: int) -> str:
-    """Start a sign-in for `user_id`: the session value a successful sign-in would give."""
-    from pipeline import login_sessions
-    from pipeline.models import User
-    from web import db as web_db
-
-    with app.app_context():
-        session = web_db.session()
-        user = session.get(User, user_id)
-        value = login_sessions.cookie_value(
-            user, login_sessions.start(session, user, remember=False)
-        )
-        session.commit()
-    return value
 
 
 def _board_module():
@@ -292,7 +277,7 @@ class Stack:
             with app.test_request_context(environ_base=environ):
                 identifier = login_manager._session_identifier_generator()
             serializer = app.session_interface.get_signing_serializer(app)
-            value = _sign_in_value(app, self.user_id)
+            value = sign_in_value(app, self.user_id)
             return serializer.dumps({"_user_id": value, "_fresh": True, "_id": identifier})
         finally:
             app.extensions["framsyn.engine"].dispose()

@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, select, text  # noqa: E402
 
+from bench.signin import sign_in_value  # noqa: E402
 from drafting.checker import check_sections  # noqa: E402
 from drafting.demo import complete_sections, partial_sections, weak_sections  # noqa: E402
 from drafting.models import CheckFinding, CheckRun, Draft, LevelOverride, finding_values  # noqa: E402
@@ -74,22 +75,6 @@ ROUTES = {
     Stage.WITHDRAWN: [Stage.IDEA, Stage.WITHDRAWN],
 }  # fmt: skip
 DRAFTED = {s for s, route in ROUTES.items() if Stage.DRAFTING in route}
-
-
-def _sign_in_value(app, user_id: int) -> str:
-    """Start a sign-in for `user_id`: the session value a successful sign-in would give."""
-    from pipeline import login_sessions
-    from pipeline.models import User
-    from web import db as web_db
-
-    with app.app_context():
-        session = web_db.session()
-        user = session.get(User, user_id)
-        value = login_sessions.cookie_value(
-            user, login_sessions.start(session, user, remember=False)
-        )
-        session.commit()
-    return value
 
 
 def check_results() -> list[dict]:
@@ -270,7 +255,7 @@ def measure(url: str, runs: int) -> list[tuple[str, float, float]]:
     with app.test_request_context(environ_base=client.environ_base):
         identifier = login_manager._session_identifier_generator()
     with client.session_transaction() as cookie:
-        cookie.update({"_user_id": _sign_in_value(app, user_id), "_fresh": True, "_id": identifier})
+        cookie.update({"_user_id": sign_in_value(app, user_id), "_fresh": True, "_id": identifier})
     figures = []
     for path in [f"/rapporter/{slug}" for slug in PAGES] + EXTRA:
         times = []

@@ -16,7 +16,7 @@ from drafting.checker.nlp import get_nlp
 from drafting.checker.personal_data import find_personal_data
 from drafting.checker.preprocess import clean, strip_metadata
 from drafting.checker.readability import lix, lix_band
-from drafting.checker.results import CheckResult, Finding, Level, PrincipleResult
+from drafting.checker.results import CheckResult, Finding, PrincipleResult
 from drafting.checker.rules import (
     available_principles,
     load_common,
@@ -26,16 +26,6 @@ from drafting.checker.rules import (
 from drafting.errors import RulesError
 from drafting.sections import UNMATCHED, find_section, split_text
 from drafting.templates import DEFAULT_TEMPLATE, Template, load_template
-
-__all__ = [
-    "DEFAULT_TEMPLATE",
-    "CheckResult",
-    "Finding",
-    "Level",
-    "PrincipleResult",
-    "check_sections",
-    "check_text",
-]
 
 MAX_SECTION_CHARS = 500_000
 
