@@ -12,8 +12,6 @@ def sign_in_value(app, user_id: int) -> str:
     with app.app_context():
         session = web_db.session()
         user = session.get(User, user_id)
-        value = login_sessions.cookie_value(
-            user, login_sessions.start(session, user, remember=False)
-        )
+        value = login_sessions.begin(session, user)
         session.commit()
     return value

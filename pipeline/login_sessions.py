@@ -55,6 +55,11 @@ def cookie_value(user: User, key: str) -> str:
     return f"{user.id}:{key}"
 
 
+def begin(session: Session, user: User, *, remember: bool = False) -> str:
+    """Start a sign-in of `user` and return what its cookies carry (flushes)."""
+    return cookie_value(user, start(session, user, remember=remember))
+
+
 def split_cookie_value(value: str) -> tuple[str, str] | None:
     """(user id text, key) from a cookie value, or None when it has not that shape."""
     user_id, sep, key = value.partition(":")

@@ -63,9 +63,7 @@ def sign_in(app: Flask, client: FlaskClient, user_id: int | None) -> FlaskClient
     with app.app_context():
         db_session = db.session()
         user = db_session.get(User, user_id)
-        value = login_sessions.cookie_value(
-            user, login_sessions.start(db_session, user, remember=False)
-        )
+        value = login_sessions.begin(db_session, user)
         db_session.commit()
     with app.test_request_context(environ_base=client.environ_base):
         identifier = login_manager._session_identifier_generator()
