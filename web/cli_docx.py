@@ -1,4 +1,5 @@
-"""Word commands: `flask --app web export-docx`, `import-docx` and `purge-files`.
+"""Word and job commands: `flask --app web export-docx`, `import-docx`, `purge-files` and
+`fail-stale-jobs`.
 
 They call the same services as the web pages (drafting.word.export, drafting.word.importing,
 drafting.jobs.files) in one transaction each.
@@ -106,7 +107,18 @@ def purge_files() -> None:
     click.echo(f"{count} expired files deleted.")
 
 
+@click.command("fail-stale-jobs")
+def fail_stale_jobs() -> None:
+    """Fail the jobs whose worker died (no heartbeat, or RQ gave up), so they can be retried."""
+    from web.queue import settle_unfinished
+
+    session = db.session()
+    count = settle_unfinished(session)
+    session.commit()
+    click.echo(f"Jobs failed as abandoned: {count}.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (export_docx, import_docx_command, purge_files):
+    for command in (export_docx, import_docx_command, purge_files, fail_stale_jobs):
         app.cli.add_command(command)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 from flask import current_app
 from redis import Redis
@@ -17,6 +18,7 @@ from rq import Queue
 from rq.exceptions import NoSuchJobError
 from rq.job import Job as RQJob
 from rq.job import JobStatus as RQStatus
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from drafting.jobs.functions import ABANDONED, JobSettings, is_stale, mark_failed, run_job
@@ -105,19 +107,37 @@ def submit(session: Session, job: Job) -> None:
         raise QueueUnavailable() from exc
 
 
-def refresh(session: Session, job: Job) -> bool:
-    """Fail a job whose worker died (stale heartbeat, or RQ says failed); commit if changed.
+@dataclass(frozen=True)
+class Observed:
+    """What a job's row does not know yet. ``failure`` says why a job that the row still calls
+    queued or running has in fact failed (a dead worker, or RQ gave up on it)."""
 
-    Returns False when Redis could not be asked (the page then says so); the heartbeat check
-    works without it.
+    reachable: bool = True
+    failure: Text | None = None
+
+    def status(self, job: Job) -> JobStatus:
+        """The status to show: failed when the row has not caught up yet."""
+        return JobStatus.FAILED if self.failure is not None else job.status
+
+    def error(self, job: Job) -> Text | None:
+        """The error to show."""
+        return self.failure or job.error
+
+    def finished(self, job: Job) -> bool:
+        """Whether the job will change no more."""
+        return self.failure is not None or job.is_finished
+
+
+def observe(job: Job) -> Observed:
+    """Look at a job without changing it: a stale heartbeat, or what RQ says of it.
+
+    The pages and the polling script only read; `settle` records what this finds. The answer
+    says unreachable when Redis could not be asked (the heartbeat check works without it).
     """
-    reachable = True
     if job.is_finished:
-        return reachable
+        return Observed()
     if is_stale(job, stale_after()):
-        mark_failed(session, job, ABANDONED)
-        session.commit()
-        return reachable
+        return Observed(failure=ABANDONED)
     if uses_rq() and job.rq_id:
         try:
             try:
@@ -125,11 +145,32 @@ def refresh(session: Session, job: Job) -> bool:
             except NoSuchJobError:
                 status = None
         except RedisError:
-            return False
+            return Observed(reachable=False)
         gone = status is None and job.status == JobStatus.RUNNING
         if status in (RQStatus.FAILED, RQStatus.STOPPED, RQStatus.CANCELED) or gone:
-            session.refresh(job)  # the worker may have finished it a moment ago
-            if not job.is_finished:
-                mark_failed(session, job, FAILED_IN_QUEUE)
-                session.commit()
-    return reachable
+            return Observed(failure=FAILED_IN_QUEUE)
+    return Observed()
+
+
+def settle(session: Session, job: Job) -> bool:
+    """Record a failure that `observe` finds (flushed, not committed); True if there was one.
+
+    Called by the retry button's POST, by the worker before each job and by
+    `flask --app web fail-stale-jobs`.
+    """
+    failure = observe(job).failure
+    if failure is None:
+        return False
+    session.refresh(job)  # the worker may have finished it a moment ago
+    if job.is_finished:
+        return False
+    mark_failed(session, job, failure)
+    return True
+
+
+def settle_unfinished(session: Session) -> int:
+    """Settle every queued or running job; return how many were failed now."""
+    unfinished = session.scalars(
+        select(Job).where(Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]))
+    ).all()
+    return sum(settle(session, job) for job in unfinished)

@@ -41,8 +41,20 @@ def execute(job_id: int, attempt: int) -> str | None:
 
     app = worker_app()
     with app.app_context():
+        settle_abandoned()
         status = run_job(job_id, attempt, app.extensions["framsyn.sessions"], settings())
     return status.value if status is not None else None
+
+
+def settle_abandoned() -> int:
+    """Fail the jobs a dead worker left running (the pages only read); return how many."""
+    from web import db
+    from web.queue import settle_unfinished
+
+    session = db.session()
+    count = settle_unfinished(session)
+    session.commit()
+    return count
 
 
 def noop() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import signal
@@ -16,8 +17,9 @@ from docx import Document
 from redis import Redis
 from sqlalchemy import func, select
 
-from drafting.jobs.models import Job, JobStatus, StoredFile
-from pipeline.models import Role
+from drafting.jobs.functions import create_job
+from drafting.jobs.models import Job, JobKind, JobStatus, StoredFile
+from pipeline.models import Role, utcnow
 from tests.conftest import service_url
 from tests.drafting.test_export import make_draft
 from tests.drafting.test_import import docx_bytes, renamed_pdf
@@ -203,6 +205,47 @@ def test_a_failed_job_gives_the_reason_and_can_be_retried(app, client, world, mo
     assert (job.status, job.attempt) == (JobStatus.DONE, 2)
 
 
+def _abandon(app, job_id: int) -> None:
+    """Leave a job as a worker that died mid-job would: running, no recent heartbeat."""
+    with sessions(app)() as session:
+        job = session.get(Job, job_id)
+        job.status = JobStatus.RUNNING
+        job.step = "rendering"
+        job.heartbeat_at = utcnow() - dt.timedelta(hours=1)
+        job.finished_at = None
+        session.commit()
+
+
+def test_polling_an_abandoned_job_reports_it_failed_and_writes_nothing(app, client, world):
+    login(client, world["actor"])
+    job_id = start_export(client, world["idea"].id)
+    _abandon(app, job_id)
+    status = client.get(f"/jobb/{job_id}/status.json").get_json()
+    assert status["status"] == "failed" and status["finished"]
+    assert "slutade svara" in status["error"]
+    html = client.get(f"/jobb/{job_id}").get_data(as_text=True)
+    assert "Misslyckades" in html and f"/jobb/{job_id}/forsok-igen" in html
+    assert job_row(app, job_id).status == JobStatus.RUNNING  # GET changed nothing
+    assert job_id_from(client.post(f"/jobb/{job_id}/forsok-igen")) == job_id
+    job = job_row(app, job_id)
+    assert (job.status, job.attempt) == (JobStatus.DONE, 2)
+
+
+def test_fail_stale_jobs_command_fails_what_a_dead_worker_left(app, world):
+    with sessions(app)() as session:
+        job = create_job(
+            session, kind=JobKind.EXPORT, user=world["actor"], idea_id=world["idea"].id
+        )
+        session.commit()
+        job_id = job.id
+    _abandon(app, job_id)
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["fail-stale-jobs"])
+    assert result.exit_code == 0 and "Jobs failed as abandoned: 1." in result.output
+    job = job_row(app, job_id)
+    assert job.status == JobStatus.FAILED and job.error is not None
+
+
 def test_english_status_json(app, client, world):
     login(client, world["actor"])
     client.post("/sprak", data={"locale": "en"})
@@ -374,6 +417,7 @@ def test_a_worker_killed_mid_job_leaves_no_file_and_the_job_can_be_retried(
     time.sleep(2)  # longer than JOB_STALE_SECONDS without a heartbeat
     html = client.get(f"/jobb/{job_id}").get_data(as_text=True)
     assert "Misslyckades" in html and "arbetsprocessen slutade svara" in html
+    assert job_row(rq_app, job_id).status == JobStatus.RUNNING  # the page only reads
     assert client.get(f"/jobb/{job_id}/fil").status_code == 404
     with sessions(rq_app)() as session:
         assert session.scalar(select(func.count(StoredFile.id))) == 0

@@ -219,32 +219,36 @@ def _section_titles(job: Job) -> dict[str, str]:
 def show(job_id: int):
     """A job's progress; updates itself with jobs.js, or with the refresh link."""
     job = _job(job_id)
-    reachable = queue.refresh(db.session(), job)
+    seen = queue.observe(job)
     return render_template(
         "jobs/status.html",
         job=job,
+        status=seen.status(job),
+        error=seen.error(job),
+        finished=seen.finished(job),
         step=jobs.STEPS.get(job.step),
         titles=_section_titles(job),
-        queue_reachable=reachable,
+        queue_reachable=seen.reachable,
     )
 
 
 @bp.get("/<int:job_id>/status.json")
 @login_required
 def status(job_id: int):
-    """The job's state as JSON for the polling script."""
+    """The job's state as JSON for the polling script (reads only)."""
     job = _job(job_id)
-    reachable = queue.refresh(db.session(), job)
+    seen = queue.observe(job)
+    status, error = seen.status(job), seen.error(job)
     step = jobs.STEPS.get(job.step)
     return {
         "id": job.id,
-        "status": job.status.value,
-        "status_label": text(job.status.label),
+        "status": status.value,
+        "status_label": text(status.label),
         "progress": job.progress,
         "step_label": text(step) if step else "",
-        "finished": job.is_finished,
-        "error": text(job.error) if job.error else None,
-        "queue_reachable": reachable,
+        "finished": seen.finished(job),
+        "error": text(error) if error else None,
+        "queue_reachable": seen.reachable,
         "download_url": url_for("jobs.download", job_id=job.id)
         if job.status == JobStatus.DONE and job.result_file_id
         else None,
@@ -280,7 +284,7 @@ def retry(job_id: int):
     """Run a failed job again."""
     session = db.session()
     job = _job(job_id)
-    queue.refresh(session, job)
+    queue.settle(session, job)
     if job.status != JobStatus.FAILED:
         flash(_("Jobbet har inte misslyckats och körs inte om."), "info")
         return redirect(url_for("jobs.show", job_id=job.id))
