@@ -24,7 +24,7 @@ from drafting.checker.rules import (
     mandatory_principles,
 )
 from drafting.errors import RulesError
-from drafting.sections import UNMATCHED, find_section, split_text
+from drafting.sections import find_section, split_text
 from drafting.templates import DEFAULT_TEMPLATE, Template, load_template
 
 MAX_SECTION_CHARS = 500_000
@@ -111,7 +111,8 @@ def check_sections(
     nlp, matcher = get_nlp(), get_matcher()
     findings: list[Finding] = []
     contents: list[str] = []
-    meta: list[tuple[str, str, str | None]] = []
+    names: list[str] = []
+    devoted: list[str | None] = []  # the principle a section is given to, if any
     for key, value in sections.items():
         key = str(key)
         text = clean(_text(value))
@@ -133,12 +134,10 @@ def check_sections(
         section = find_section(key, resolved)
         organisation_list = section.organisation_list if section else False
         contents.append(strip_metadata(text, organisation_list))
-        role = section.role if section and key != UNMATCHED else "other"
-        meta.append((key, role, section.principle if section else None))
+        names.append(key)
+        devoted.append(section.principle if section else None)
     readability: dict[str, float] = {}
     docs = list(nlp.pipe(contents))
-    devoted = [principle for _, _, principle in meta]
-    names = [key for key, _, _ in meta]
     evidence = read_all(matcher.find_all(docs), docs, contents, names, devoted, keys)
     for key, doc in zip(names, docs, strict=True):
         if looks_swedish(doc) is False:

@@ -80,7 +80,6 @@ class Reading:
     function: str
     rule_ids: tuple[str, ...]
     kinds: tuple[str, ...] = ()
-    method_names: int = 0
     functions: tuple[str, ...] = ()
 
     @property
@@ -181,7 +180,6 @@ def read_sentence(
     ]
     common_weak = [h for h in common.get("weak", ()) if not h.rule.suppresses_cues]
     common_negation = common.get("negation", [])
-    methods_in_sentence = sum(len(c.get("method", ())) for p, c in by_category.items() if p)
     readings = {}
     for principle in wanted:
         if principle not in named and principle != devoted:
@@ -204,8 +202,7 @@ def read_sentence(
             kinds = ()
         functions = _first(KIND_FUNCTION[k] for k in kinds)
         rule_ids = _first(h.rule.id for h in [*about, *because])
-        methods = methods_in_sentence if function == "method_name" else 0
-        readings[principle] = Reading(sentence, function, rule_ids, kinds, methods, functions)
+        readings[principle] = Reading(sentence, function, rule_ids, kinds, functions)
     return readings
 
 
