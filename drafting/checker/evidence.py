@@ -135,7 +135,8 @@ def read_sentence(
 
     ``carried`` are the principles that the previous sentence of the section named by their
     own words: a context term continues them ("... har neuropsykiatriska funktionsnedsättningar.
-    Bullriga lokaler och otydlig information har varit hinder.").
+    Bullriga lokaler och otydlig information har varit hinder."), and so does a sentence that
+    names no principle but refers back to the same people ("De får en coach varje vecka.").
     """
     hits = _valid(hits)
     if not hits and devoted is None:
