@@ -207,6 +207,15 @@ def read_sentence(
     return readings
 
 
+NEAR = 15  # tokens between a cue and what applies it (a long list or a table of contents is
+# one "sentence" to the splitter, and a year at one end applies nothing at the other)
+
+
+def _near(cue: RuleHit, others: Sequence[RuleHit]) -> bool:
+    """Tell whether one of ``others`` is within NEAR tokens of ``cue``."""
+    return any(o.start - NEAR <= cue.end and cue.start <= o.end + NEAR for o in others)
+
+
 def _function(
     own: dict[str, list[RuleHit]],
     cues: list[RuleHit],
@@ -232,9 +241,12 @@ def _function(
         supported = [
             c
             for c in cues
-            if not c.rule.stands_alone and (applied or c.rule.kind not in ("goal", "indicator"))
+            if not c.rule.stands_alone
+            and (
+                _near(c, applied) or (_near(c, groups) and c.rule.kind not in ("goal", "indicator"))
+            )
         ]
-    applied = [*applied, *groups]
+    applied = [h for h in [*applied, *groups] if any(_near(c, [h]) for c in supported)]
     if standing or supported:
         chosen = [*standing, *supported]
         order = {f: i for i, f in enumerate(SUBSTANTIVE)}
