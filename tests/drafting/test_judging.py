@@ -92,6 +92,12 @@ CASES = {
         "studiebesök för deltagarna.",
         "AMA",
     ),
+    "a table of contents is no measure": (
+        "Innehåll Sammanfattning Bakgrund Syfte Tema likabehandling Metod Organisation Budget "
+        "Uppföljning Spridning Bilagor Referenser Ordlista Register Kontakt Förord Inledning "
+        "Slutsatser Resultat Analys 2014 2015 2016",
+        "AAM",
+    ),
     "a method applied to something": (
         "Med 3R-metoden kartlägger vi under hösten hur kvinnor och män är representerade i "
         "styrgrupperna.",
