@@ -1,12 +1,15 @@
 """The drafting gate: guards on the moves into review and to Klar att skicka in.
 
-Importing this module attaches the guards to the transition table (the web app does so).
+Importing this module attaches the guards to the transition table and the sign-off rule to the
+moves (the web app does so).
 """
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
+from drafting.models import SectionRevision
 from drafting.review import (
     active_sign_off,
     level_label,
@@ -15,9 +18,10 @@ from drafting.review import (
     principles_below_gate,
 )
 from drafting.revisions import get_draft, template_key_for
+from drafting.sign_offs import VOIDING_MOVES, void_sign_offs
 from pipeline.i18n import Text
-from pipeline.models import ProjectIdea, User
-from pipeline.stages import Stage, Transition, guard
+from pipeline.models import ProjectIdea, StageChange, User
+from pipeline.stages import Stage, Transition, after_move, guard
 
 
 def _session(idea: ProjectIdea) -> Session:
@@ -88,3 +92,56 @@ def draft_signed_off(idea: ProjectIdea, actor: User, move: Transition) -> Text |
         "Stödteamet behöver godkänna den senaste versionen av ansökan (revision {n}).",
         "The support team needs to sign off the latest version of the application (revision {n}).",
     ).format(n=draft.revision_count if draft is not None else 0)
+
+
+def changes_requested_at(session: Session, idea: ProjectIdea):
+    """When Komplettering was last requested for the idea (None if never)."""
+    return session.scalar(
+        select(func.max(StageChange.created_at)).where(
+            StageChange.idea_id == idea.id, StageChange.to_stage == Stage.CHANGES_REQUESTED
+        )
+    )
+
+
+def revisions_since_request(session: Session, idea: ProjectIdea) -> int:
+    """How many revisions of the draft were saved since Komplettering was last requested."""
+    since = changes_requested_at(session, idea)
+    draft = get_draft(session, idea)
+    if since is None or draft is None:
+        return 0
+    return session.scalar(
+        select(func.count(SectionRevision.id)).where(
+            SectionRevision.draft_id == draft.id, SectionRevision.created_at >= since
+        )
+    )
+
+
+@guard("draft_changed_or_replied", on=[(Stage.CHANGES_REQUESTED, Stage.REVIEW)])
+def draft_changed_or_replied(idea: ProjectIdea, actor: User, move: Transition) -> Text | None:
+    """Since Komplettering was requested the draft has a new revision, or the move says why not.
+
+    The reply is the move's comment, kept in the idea's history for the team to read.
+    """
+    session = _session(idea)
+    if changes_requested_at(session, idea) is None:
+        return None  # no request on record, nothing to answer
+    if revisions_since_request(session, idea) or idea.move_comment.strip():
+        return None
+    return Text(
+        "Ansökan har inte ändrats sedan kompletteringen begärdes. Ändra ansökan, eller skriv i "
+        "kommentaren varför inget behöver ändras.",
+        "The application has not changed since changes were requested. Change the "
+        "application, or say in the comment why nothing needs to change.",
+    )
+
+
+@after_move("void_sign_off")
+def void_sign_off_on_move(idea: ProjectIdea, actor: User, move: Transition) -> None:
+    """A move back to Komplettering or to drafting voids the sign-off, with that reason."""
+    reason = VOIDING_MOVES.get(move.target)
+    if reason is None:
+        return
+    session = _session(idea)
+    draft = get_draft(session, idea)
+    if draft is not None:
+        void_sign_offs(session, actor, draft, reason)

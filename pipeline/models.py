@@ -304,6 +304,8 @@ class ProjectIdea(Base):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # Every UPDATE names the version it read, so a concurrent edit fails instead of winning.
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+    # The comment of the move being made, for the guards to read; not a column.
+    move_comment = ""
 
     lead_organisation: Mapped[Organisation | None] = relationship()
     call: Mapped[Call | None] = relationship()

@@ -29,7 +29,7 @@ from pipeline.models import (
     Visibility,
     utcnow,
 )
-from pipeline.stages import Stage, failed_guards, transition
+from pipeline.stages import Stage, failed_guards, run_after_move, transition
 
 TITLE_MAX = 200
 TEXT_MAX = 5000
@@ -359,7 +359,11 @@ def advance_stage(
     for name, value in recorded.items():
         if value is not None:
             setattr(idea, name, value.strip() if isinstance(value, str) else value)
-    problems = failed_guards(idea, move, actor)
+    idea.move_comment = comment
+    try:
+        problems = failed_guards(idea, move, actor)
+    finally:
+        idea.move_comment = ""
     if problems:
         for name, value in previous.items():
             setattr(idea, name, value)
@@ -386,6 +390,7 @@ def advance_stage(
         from_stage=source.value,
         to_stage=target.value,
     )
+    run_after_move(idea, actor, move)
     return change
 
 

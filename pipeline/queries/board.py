@@ -36,6 +36,8 @@ RECORDED_BY_MOVE = {
     "has_submission_date": "submitted_on",
     "has_esf_diarienummer": "esf_diarienummer",
     "has_granted_amount": "esf_granted",
+    # The drafting gate's resubmission rule: a new revision, or the move's comment as a reply.
+    "draft_changed_or_replied": "reply",
 }
 # Moves that step aside rather than forward; the start page does not suggest them.
 SIDE_STAGES = frozenset({Stage.PARKED, Stage.WITHDRAWN})

@@ -74,5 +74,6 @@ def init_app(app: Flask) -> None:
         level_label=review.level_label,
         function_label=review.function_label,
         principle_label=review.principle_label,
+        void_reason_label=review.void_reason_label,
     )
     app.register_blueprint(bp)
