@@ -98,9 +98,7 @@ def sign_off(session: Session, actor: User, draft: Draft) -> SignOff:
     return row
 
 
-def _void(
-    session: Session, actor: User | None, draft: Draft, row: SignOff, reason: str
-) -> SignOff:
+def _void(session: Session, actor: User | None, draft: Draft, row: SignOff, reason: str) -> SignOff:
     row.revoked_at = utcnow()
     row.revoked_by = actor
     row.void_reason = reason
