@@ -40,6 +40,9 @@ def slug(text: str, fallback: str = "ansokan") -> str:
     return value[:60].strip("-") or fallback
 
 
+UNSET = "Ej angivet"  # a figure nobody gave: not 0
+
+
 def sek(amount: int | None) -> str:
     """An amount in kronor as the project bank writes it: "652 091 kr"."""
     if amount is None:
@@ -77,8 +80,8 @@ def metadata_rows(idea: ProjectIdea) -> list[tuple[str, str]]:
         ("Kontaktperson", idea.contact_name),
         ("E-post", idea.contact_email),
         ("Telefon", idea.contact_phone),
-        ("Sökt ESF-stöd", sek(idea.esf_share)),
-        ("Total projektbudget", sek(idea.budget_total)),
+        ("Sökt ESF-stöd", sek(idea.esf_share) or UNSET),
+        ("Total projektbudget", sek(idea.budget_total) or UNSET),
         ("Projektperiod", _period(idea)),
         ("Region", call.region if call else ", ".join(regions)),
         ("Kommuner", ", ".join(m.name for m in idea.municipalities)),

@@ -249,7 +249,9 @@ class ProjectIdea(Base):
         CheckConstraint("participants_women >= 0", name="women_not_negative"),
         CheckConstraint("participants_men >= 0", name="men_not_negative"),
         CheckConstraint(
-            "participants_total >= participants_women + participants_men", name="total_covers"
+            "participants_total IS NULL OR participants_total >= "
+            "coalesce(participants_women, 0) + coalesce(participants_men, 0)",
+            name="total_covers",
         ),
         CheckConstraint("budget_total >= 0", name="budget_not_negative"),
         CheckConstraint("esf_share >= 0 AND esf_share <= budget_total", name="esf_within_budget"),
@@ -268,9 +270,9 @@ class ProjectIdea(Base):
     background: Mapped[str] = mapped_column(Text, default="")
     purpose: Mapped[str] = mapped_column(Text, default="")
     target_groups: Mapped[str] = mapped_column(Text, default="")
-    participants_women: Mapped[int] = mapped_column(Integer, default=0)
-    participants_men: Mapped[int] = mapped_column(Integer, default=0)
-    participants_total: Mapped[int] = mapped_column(Integer, default=0)
+    participants_women: Mapped[int | None] = mapped_column(Integer)
+    participants_men: Mapped[int | None] = mapped_column(Integer)
+    participants_total: Mapped[int | None] = mapped_column(Integer)
     lead_organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
     )
@@ -278,8 +280,8 @@ class ProjectIdea(Base):
     call_id: Mapped[int | None] = mapped_column(
         ForeignKey("call.id", ondelete="SET NULL"), index=True
     )
-    budget_total: Mapped[int] = mapped_column(Integer, default=0)
-    esf_share: Mapped[int] = mapped_column(Integer, default=0)
+    budget_total: Mapped[int | None] = mapped_column(Integer)
+    esf_share: Mapped[int | None] = mapped_column(Integer)
     esf_granted: Mapped[int | None] = mapped_column(Integer)
     period_start: Mapped[dt.date | None] = mapped_column(Date)
     period_end: Mapped[dt.date | None] = mapped_column(Date)

@@ -44,16 +44,16 @@ class IdeaData:
     background: str = ""
     purpose: str = ""
     target_groups: str = ""
-    participants_women: int = 0
-    participants_men: int = 0
-    participants_total: int = 0
+    participants_women: int | None = None
+    participants_men: int | None = None
+    participants_total: int | None = None
     lead_organisation_id: int | None = None
     partner_ids: Sequence[int] = ()
     municipality_ids: Sequence[int] = ()
     programme_area: str = ""
     call_id: int | None = None
-    budget_total: int = 0
-    esf_share: int = 0
+    budget_total: int | None = None
+    esf_share: int | None = None
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     contact_name: str = ""
@@ -89,21 +89,27 @@ class IdeaData:
             self.budget_total,
             self.esf_share,
         )
-        if any(n < 0 for n in numbers):
+        if any(n is not None and n < 0 for n in numbers):
             found.append(
                 Text(
                     "Antal och belopp kan inte vara negativa.",
                     "Numbers and amounts cannot be negative.",
                 )
             )
-        if self.participants_total < self.participants_women + self.participants_men:
+        # An empty figure is unknown, not zero: only given figures are compared.
+        given = (self.participants_women or 0) + (self.participants_men or 0)
+        if self.participants_total is not None and self.participants_total < given:
             found.append(
                 Text(
                     "Totalt antal deltagare måste vara minst kvinnor + män.",
                     "Total participants must be at least women + men.",
                 )
             )
-        if self.esf_share > self.budget_total:
+        if (
+            self.esf_share is not None
+            and self.budget_total is not None
+            and self.esf_share > self.budget_total
+        ):
             found.append(
                 Text(
                     "Sökt ESF-stöd kan inte vara större än total budget.",

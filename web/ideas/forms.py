@@ -316,7 +316,8 @@ class NewIdeaForm(FlaskForm):
             raise ValidationError(_l("Totalt antal deltagare måste vara minst kvinnor + män."))
 
     def validate_esf_share(self, field: Field) -> None:
-        if field.data is not None and field.data > (self.budget_total.data or 0):
+        budget = self.budget_total.data
+        if field.data is not None and budget is not None and field.data > budget:
             raise ValidationError(_l("Sökt ESF-stöd kan inte vara större än total budget."))
 
     def validate_period_end(self, field: Field) -> None:
@@ -352,8 +353,6 @@ class NewIdeaForm(FlaskForm):
         values = {name: self[name].data for name in IDEA_FIELDS}
         for name in ("summary", "background", "purpose", "target_groups"):
             values[name] = values[name] or ""
-        for name in NUMBER_FIELDS:
-            values[name] = values[name] or 0
         for name in ("contact_name", "contact_email", "contact_phone"):
             values[name] = values[name] or ""
         area = self.programme_area.data or ""
