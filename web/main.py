@@ -8,6 +8,7 @@ from flask import Blueprint, Flask, current_app, redirect, render_template, requ
 from flask_login import current_user
 from sqlalchemy import text
 
+from drafting.coverage import STALLED_ACTIVITY
 from pipeline.i18n import LOCALES
 from pipeline.models import utcnow
 from pipeline.queries import my_ideas, next_steps, team_inbox
@@ -62,6 +63,7 @@ def index():
             current_user,
             now=utcnow(),
             stalled_after_days=int(current_app.config.get("STALLED_AFTER_DAYS", 30)),
+            activity=STALLED_ACTIVITY,
         )
         return render_template("index.html", inbox=inbox)
     ideas = my_ideas(session, current_user)

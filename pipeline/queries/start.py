@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from pipeline.models import Call, ProjectIdea, User
 from pipeline.queries.access import ideas_for, require_team
 from pipeline.queries.board import CALLS_CLOSING_WITHIN_DAYS, INBOX_LIMIT, _card_options
+from pipeline.queries.stalled import ActivitySource, last_activity
+from pipeline.queries.stalled import stalled as is_stalled
 from pipeline.stages import FINAL_STAGES, OPEN_STAGES, Stage
 
 
@@ -46,14 +48,18 @@ def team_inbox(
     *,
     now: dt.datetime,
     stalled_after_days: int,
+    activity: tuple[ActivitySource, ...] = (),
     limit: int = INBOX_LIMIT,
 ) -> Inbox:
-    """Ideas in review, new ideas, ideas stalled in an open stage and calls closing soon."""
+    """Ideas in review, new ideas, ideas stalled in an open stage and calls closing soon.
+
+    Stalled means what the funnel report means (`pipeline.queries.stalled`), with the same
+    `activity` sources.
+    """
     require_team(actor)
-    cutoff = now - dt.timedelta(days=stalled_after_days)
     in_review = ProjectIdea.stage == Stage.REVIEW
     new = ProjectIdea.stage == Stage.IDEA
-    stalled = and_(ProjectIdea.stage.in_(OPEN_STAGES), ProjectIdea.stage_changed_at < cutoff)
+    stalled = is_stalled(now, stalled_after_days, activity)
     counts = session.execute(
         select(
             func.count(ProjectIdea.id).filter(in_review),
@@ -62,12 +68,12 @@ def team_inbox(
         ).where(ProjectIdea.stage.in_(OPEN_STAGES))
     ).one()
 
-    def first(condition: ColumnElement[bool]) -> list[ProjectIdea]:
+    def first(condition: ColumnElement[bool], order=ProjectIdea.stage_changed_at):
         return list(
             session.scalars(
                 select(ProjectIdea)
                 .where(condition)
-                .order_by(ProjectIdea.stage_changed_at, ProjectIdea.id)
+                .order_by(order, ProjectIdea.id)
                 .limit(limit)
                 .options(*_card_options())
             )
@@ -87,7 +93,7 @@ def team_inbox(
         in_review_count=counts[0],
         new=first(new),
         new_count=counts[1],
-        stalled=first(stalled),
+        stalled=first(stalled, last_activity(activity)),
         stalled_count=counts[2],
         closing_calls=list(closing),
         stalled_after_days=stalled_after_days,

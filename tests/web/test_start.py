@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import update
 
-from pipeline.models import Call, Role, utcnow
+from pipeline.models import ActivityLog, Call, Role, utcnow
 from pipeline.stages import Stage
 from tests.factories import make_idea, make_org, make_user
 from tests.web.people import sign_in
@@ -28,7 +29,12 @@ def world(app):
         review.stage = Stage.REVIEW
         stalled = make_idea(session, actor, title="Stillastående")
         stalled.stage = Stage.PRESTUDY
-        stalled.stage_changed_at = utcnow() - dt.timedelta(days=40)
+        long_ago = utcnow() - dt.timedelta(days=40)
+        stalled.stage_changed_at = stalled.updated_at = long_ago
+        session.flush()
+        session.execute(
+            update(ActivityLog).where(ActivityLog.idea_id == stalled.id).values(created_at=long_ago)
+        )
         make_idea(session, stranger, title="Någon annans")
         today = dt.date.today()
         session.add(
