@@ -269,12 +269,30 @@ def test_override_without_reason_is_refused_with_a_message(app, client, world):
 
         session = db.session()
         item = checklists(session, session.scalars(select(Draft)).one())["jamstalldhet"][0]
+    # The checker says "not met" here; choosing "met" overrides it and needs a reason.
+    assert not item.auto_met
     response = client.post(
         world.url("/checklista"),
-        data={"principle": "jamstalldhet", "item": item.key, "met": "1", "reason": ""},
-        follow_redirects=True,
+        data={"principle": "jamstalldhet", "item": item.key, "met": "1", "reason": "  "},
     )
-    assert "Ange ett skäl för beslutet." in response.get_data(as_text=True)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    rid = f"reason-jamstalldhet-{item.key}"
+    form = html.split(f'name="item" value="{item.key}"', 1)[1].split("</form>", 1)[0]
+    assert f'<p class="error-message" id="{rid}-error">Ange ett skäl för beslutet.</p>' in form
+    assert re.search(rf'<textarea id="{rid}"[^>]*aria-invalid="true"[^>]*autofocus', form)
+    assert re.search(r'value="1" checked', form) and not re.search(r'value="0" checked', form)
+    assert html.count("autofocus") == 1
+    with app.app_context():
+        assert db.session().scalars(select(ChecklistOverride)).all() == []
+    # The level form: its reason, kept at its field.
+    response = client.post(
+        world.url("/niva"), data={"principle": "tillganglighet", "level": "concrete"}
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'id="level-reason-tillganglighet-error">Ange ett skäl' in html
+    assert re.search(r'<option selected value="concrete">|<option value="concrete" selected', html)
 
 
 @pytest.mark.parametrize("role", ["owner", "support"])

@@ -65,6 +65,7 @@ def evidence_text(item: Any) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the drafts pages and the helpers the idea page can call."""
+    from web.drafts import overview  # noqa: F401  (the overview's routes join the blueprint)
     from web.drafts.views import bp
 
     app.jinja_env.globals.update(
