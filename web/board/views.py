@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlsplit
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from drafting.review import levels_for_ideas
 from pipeline.errors import NotAllowed, NotFound, PipelineError
@@ -88,10 +91,7 @@ def link():
         [(None, ""), *((p.id, p.title) for p in regional_projects(session, current_user))]
     )
     if not form.validate():
-        for messages in form.errors.values():
-            for message in messages:
-                flash(str(message), "error")
-        return redirect(back)
+        return _gather_refused(form, back)
     try:
         ideas = ideas_by_ids(session, current_user, form.idea_ids.data)
         existing = (
@@ -104,15 +104,26 @@ def link():
         )
     except PipelineError as error:
         session.rollback()
-        for message in error.details or [error.text]:
-            flash(message.get(locale()), "error")
-        return redirect(back)
+        if error.status != 400:
+            for message in error.details or [error.text]:
+                flash(message.get(locale()), "error")
+            return redirect(back)
+        form.form_errors.extend(m.get(locale()) for m in error.details or [error.text])
+        return _gather_refused(form, back)
     session.commit()
     flash(
         _("%(count)d idéer ingår nu i %(title)s.", count=len(ideas), title=project.title),
         "success",
     )
     return redirect(url_for("board.regional", project_id=project.id))
+
+
+def _gather_refused(form: LinkForm, back: str):
+    """The list the form came from, again, with the ticked ideas and the messages at the form."""
+    from web.ideas.views import list_page
+
+    query = MultiDict(parse_qsl(urlsplit(back).query))
+    return list_page(query, gather=form, next_url=back, status=400)
 
 
 @bp.post("/regionala-projekt/<int:project_id>/ta-bort/<int:idea_id>")

@@ -109,21 +109,30 @@ def _differences(session: Session, form: EditIdeaForm, idea: ProjectIdea, data) 
 @login_required
 def index():
     """Every idea the user may see, filtered, sorted and paged; the team can gather them."""
+    return list_page(request.args)
+
+
+def list_page(args, *, gather=None, next_url: str | None = None, status: int = 200):
+    """The list for the filters and sort order in `args`.
+
+    `gather` is a refused gathering form (board.link): its ticked ideas, chosen project, name
+    and messages are shown again, at the form.
+    """
     session = db.session()
-    filters = parse_filters(request.args)
-    sort = request.args.get("sortera", "updated")
+    filters = parse_filters(args)
+    sort = args.get("sortera", "updated")
     sort = sort if sort in SORTS else "updated"
-    descending = request.args.get("ordning", "fallande") != "stigande"
+    descending = args.get("ordning", "fallande") != "stigande"
     page = list_ideas(
         session,
         current_user,
         filters,
         sort=sort,
         descending=descending,
-        page=page_number(request.args),
+        page=page_number(args),
     )
     regional = regional_projects(session, current_user) if current_user.is_team else []
-    return render_template(
+    page_html = render_template(
         "ideas/list.html",
         page=page,
         filters=filters,
@@ -132,7 +141,11 @@ def index():
         sort=sort,
         descending=descending,
         regional=regional,
+        gather=gather,
+        picked=set(gather.idea_ids.data or []) if gather is not None else set(),
+        next_url=next_url,
     )
+    return page_html, status
 
 
 @bp.route("/ny", methods=["GET", "POST"])
