@@ -1,0 +1,90 @@
+"""In the browser, both languages: a refused checklist decision keeps the choice and puts focus
+on the reason with its message; a refused gathering keeps the ticked ideas; the overview shows
+why a sign-off stopped counting. axe-core on each page as refused."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from drafting.demo import weak_sections
+from drafting.review import checklists, sign_off
+from drafting.revisions import get_or_create_draft, latest_revision, save_section
+from pipeline.models import Municipality, User
+from pipeline.services import IdeaData, advance_stage, create_idea
+from pipeline.stages import Stage
+from tests.e2e.conftest import EMAILS, assert_no_serious_axe_violations, choose_language, sign_in
+from web import db
+
+pytestmark = pytest.mark.browser
+
+MESSAGES = {
+    "sv": ("Ange ett skäl för beslutet.", "komplettering begärdes"),
+    "en": ("Give a reason for the decision.", "changes were requested"),
+}
+
+
+@pytest.fixture(scope="module")
+def world(live_server) -> dict[str, object]:
+    """An idea whose weak draft was signed off and then sent back for changes."""
+    with live_server.app.app_context():
+        session = db.session()
+        actor = session.scalars(select(User).filter_by(email=EMAILS["actor"])).one()
+        support = session.scalars(select(User).filter_by(email=EMAILS["support"])).one()
+        kommun = session.scalars(select(Municipality).order_by(Municipality.name)).first()
+        idea = create_idea(
+            session, actor, IdeaData(title="Granskning i webbläsaren", municipality_ids=[kommun.id])
+        )
+        advance_stage(session, support, idea, Stage.DRAFTING)
+        draft = get_or_create_draft(session, actor, idea)
+        for key, text in weak_sections().items():
+            base = latest_revision(session, draft, key)
+            save_section(session, actor, draft, key, text, base.id if base else None)
+        advance_stage(session, actor, idea, Stage.REVIEW)
+        sign_off(session, support, draft)
+        advance_stage(session, support, idea, Stage.CHANGES_REQUESTED, "Mer om målgruppen.")
+        item = next(r for r in checklists(session, draft)["jamstalldhet"] if not r.auto_met)
+        session.commit()
+        return {"idea": idea.id, "item": item.key}
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_a_refused_checklist_override_is_shown_at_its_field(page, live_server, world, lang):
+    sign_in(page, live_server, "support")
+    page.goto(live_server(f"/ideer/{world['idea']}/ansokan"))
+    choose_language(page, lang)
+    need_reason, voided = MESSAGES[lang]
+    assert voided in page.locator("#godkannande").inner_text()
+    form = page.locator("form.decision-form").filter(
+        has=page.locator(f'input[name=item][value="{world["item"]}"]')
+    )
+    form.locator('input[name=met][value="1"]').check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    reason = f"#reason-jamstalldhet-{world['item']}"
+    assert page.evaluate("document.activeElement.id") == reason[1:]
+    assert page.locator(f"{reason}-error").inner_text() == need_reason
+    form = page.locator("form.decision-form.has-error")
+    assert form.locator('input[name=met][value="1"]').is_checked()
+    # The field is in view: the browser scrolled to the focused reason box.
+    box = page.locator(reason).bounding_box()
+    assert box is not None and 0 <= box["y"] <= page.viewport_size["height"]
+    assert_no_serious_axe_violations(page)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_a_refused_gathering_keeps_the_ticked_ideas(page, live_server, world, lang):
+    sign_in(page, live_server, "support")
+    page.goto(live_server("/ideer"))
+    choose_language(page, lang)
+    boxes = page.locator("input[name=idea_ids]")
+    ticked = [boxes.nth(i).get_attribute("value") for i in range(min(2, boxes.count()))]
+    for value in ticked:
+        page.check(f'input[name=idea_ids][value="{value}"]')
+    page.click("fieldset.gather button[type=submit]")
+    page.wait_for_load_state()
+    for value in ticked:
+        assert page.is_checked(f'input[name=idea_ids][value="{value}"]')
+    assert page.evaluate("document.activeElement.id") == "new_title"
+    assert page.locator("#new_title-error").is_visible()
+    assert_no_serious_axe_violations(page)
