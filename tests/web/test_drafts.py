@@ -3,6 +3,7 @@ restore, checklists, sign-off and section comments."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -12,9 +13,11 @@ from sqlalchemy import select
 
 from drafting.demo import complete_sections, weak_sections
 from drafting.models import ChecklistOverride, Draft, SectionComment, SectionRevision, SignOff
+from drafting.review import sign_off as review_sign_off
 from drafting.revisions import get_or_create_draft, latest_revision, save_section
-from pipeline.models import IdeaPartner, Role
+from pipeline.models import IdeaPartner, Role, User
 from pipeline.queries import get_idea
+from pipeline.services import advance_stage
 from pipeline.stages import Stage
 from tests.factories import make_idea, make_org, make_user
 from tests.web.people import sign_in
@@ -417,3 +420,40 @@ def test_marked_segments_skip_spans_that_no_longer_fit():
         (" Fyra.", False),
     ]
     assert marked_segments("", []) == []
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_resubmitting_unchanged_needs_a_reply_shown_in_the_history(app, client, world, lang):
+    fill(app, world, complete_sections(), stage=Stage.REVIEW)
+    with app.app_context():
+        session = db.session()
+        draft = session.scalars(select(Draft)).one()
+        for revision in session.scalars(select(SectionRevision)):
+            revision.created_at -= dt.timedelta(minutes=5)  # saved well before the request
+        support = session.get(User, world.users["support"])
+        review_sign_off(session, support, draft)
+        advance_stage(session, support, draft.idea, Stage.CHANGES_REQUESTED, "Förtydliga.")
+        session.commit()
+    client = as_(app, client, world, "owner")
+    client.post("/sprak", data={"locale": lang})
+    idea_page = client.get(f"/ideer/{world.idea}").get_data(as_text=True)
+    assert ("skriv här varför inget behöver ändras" if lang == "sv" else "say here why") in (
+        idea_page
+    )
+    response = client.post(f"/ideer/{world.idea}/flytta", data={"target": "review", "comment": ""})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert ("inte ändrats sedan kompletteringen" if lang == "sv" else "has not changed since") in (
+        html
+    )
+    overview = client.get(world.url("")).get_data(as_text=True)
+    assert ("komplettering begärdes" if lang == "sv" else "changes were requested") in overview
+    response = client.post(
+        f"/ideer/{world.idea}/flytta",
+        data={"target": "review", "comment": "Budgeten är redan uppdelad per år."},
+    )
+    assert response.status_code == 302
+    team = as_(app, client, world, "support")
+    assert "Budgeten är redan uppdelad per år." in team.get(f"/ideer/{world.idea}").get_data(
+        as_text=True
+    )
