@@ -262,6 +262,7 @@ class ProjectIdea(Base):
         ),
         CheckConstraint("regional_project_id IS NULL OR regional_project_id <> id", name="no_self"),
         Index("ix_project_idea_stage_changed", "stage", "stage_changed_at"),
+        Index("ix_project_idea_reviewer", "reviewer_id", "stage"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -300,6 +301,11 @@ class ProjectIdea(Base):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
+    # The support-team member who reviews the idea, and when the requested changes are due.
+    reviewer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    changes_due_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # The content's version: update_idea raises it, an edit names the one it started from.
@@ -315,7 +321,8 @@ class ProjectIdea(Base):
         secondary=idea_municipality, order_by=Municipality.name
     )
     partners: Mapped[list[IdeaPartner]] = relationship(cascade="all, delete-orphan")
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
     regional_project: Mapped[ProjectIdea | None] = relationship(
         remote_side=[id], back_populates="member_ideas"
     )
@@ -325,6 +332,14 @@ class ProjectIdea(Base):
     history: Mapped[list[StageChange]] = relationship(
         back_populates="idea", order_by="StageChange.id", cascade="all, delete-orphan"
     )
+
+    def changes_overdue(self, today: dt.date) -> bool:
+        """Komplettering was requested by a date that has passed."""
+        return (
+            self.stage == Stage.CHANGES_REQUESTED
+            and self.changes_due_on is not None
+            and self.changes_due_on < today
+        )
 
     @property
     def partner_organisations(self) -> list[Organisation]:

@@ -33,6 +33,8 @@ from pipeline.stages import Stage, failed_guards, run_after_move, transition
 
 TITLE_MAX = 200
 TEXT_MAX = 5000
+# A Komplettering with no due date given is due this many days after the request.
+CHANGES_DUE_DAYS = 14
 
 
 @dataclass
@@ -335,6 +337,7 @@ def advance_stage(
     submitted_on: dt.date | None = None,
     esf_diarienummer: str | None = None,
     esf_granted: int | None = None,
+    changes_due_on: dt.date | None = None,
 ) -> StageChange:
     """Move `idea` to `target` if the table, the actor's role and every guard allow it.
 
@@ -356,6 +359,9 @@ def advance_stage(
             ).format(b=target.label)
         )
     _require(idea.can_edit(actor), _NOT_YOURS)
+    due = (
+        _changes_due(changes_due_on, utcnow().date()) if target == Stage.CHANGES_REQUESTED else None
+    )
     recorded = {
         "submitted_on": submitted_on,
         "esf_diarienummer": esf_diarienummer,
@@ -382,6 +388,8 @@ def advance_stage(
         idea.parked_from = None
     idea.stage = target
     idea.stage_changed_at = now
+    if due is not None:
+        idea.changes_due_on = due
     change = StageChange(
         from_stage=source, to_stage=target, user=actor, comment=comment.strip(), created_at=now
     )
@@ -395,9 +403,24 @@ def advance_stage(
         idea=idea,
         from_stage=source.value,
         to_stage=target.value,
+        **({"changes_due_on": due.isoformat()} if due is not None else {}),
     )
     run_after_move(idea, actor, move)
     return change
+
+
+def _changes_due(given: dt.date | None, today: dt.date) -> dt.date:
+    """The due date a Komplettering carries: the one given (not in the past), or the default."""
+    if given is None:
+        return today + dt.timedelta(days=CHANGES_DUE_DAYS)
+    if given < today:
+        raise InvalidData(
+            Text(
+                "Sista dag för kompletteringen kan inte ha passerat.",
+                "The due date of the changes cannot be in the past.",
+            )
+        )
+    return given
 
 
 def allowed_moves(idea: ProjectIdea, actor: User) -> list[tuple[Stage, list[Text]]]:

@@ -68,7 +68,7 @@ def index():
         return render_template("index.html", inbox=inbox)
     ideas = my_ideas(session, current_user)
     steps = {idea.id: next_steps(idea, current_user) for idea in ideas}
-    return render_template("index.html", ideas=ideas, steps=steps)
+    return render_template("index.html", ideas=ideas, steps=steps, today=utcnow().date())
 
 
 @bp.post("/sprak")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from pipeline.models import Call, ProjectIdea, User
@@ -40,6 +40,10 @@ class Inbox:
     stalled_count: int
     closing_calls: list[Call]
     stalled_after_days: int
+    mine: list[ProjectIdea] = field(default_factory=list)
+    mine_count: int = 0
+    overdue: list[ProjectIdea] = field(default_factory=list)
+    overdue_count: int = 0
 
 
 def team_inbox(
@@ -60,11 +64,20 @@ def team_inbox(
     in_review = ProjectIdea.stage == Stage.REVIEW
     new = ProjectIdea.stage == Stage.IDEA
     stalled = is_stalled(now, stalled_after_days, activity)
+    today = now.date()
+    # Mine to review: assigned to me and waiting in review or for the changes I asked for.
+    mine = and_(
+        ProjectIdea.reviewer_id == actor.id,
+        ProjectIdea.stage.in_((Stage.REVIEW, Stage.CHANGES_REQUESTED)),
+    )
+    overdue = and_(ProjectIdea.stage == Stage.CHANGES_REQUESTED, ProjectIdea.changes_due_on < today)
     counts = session.execute(
         select(
             func.count(ProjectIdea.id).filter(in_review),
             func.count(ProjectIdea.id).filter(new),
             func.count(ProjectIdea.id).filter(stalled),
+            func.count(ProjectIdea.id).filter(mine),
+            func.count(ProjectIdea.id).filter(overdue),
         ).where(ProjectIdea.stage.in_(OPEN_STAGES))
     ).one()
 
@@ -79,7 +92,6 @@ def team_inbox(
             )
         )
 
-    today = now.date()
     closing = session.scalars(
         select(Call)
         .where(
@@ -97,4 +109,8 @@ def team_inbox(
         stalled_count=counts[2],
         closing_calls=list(closing),
         stalled_after_days=stalled_after_days,
+        mine=first(mine),
+        mine_count=counts[3],
+        overdue=first(overdue, ProjectIdea.changes_due_on),
+        overdue_count=counts[4],
     )

@@ -1,10 +1,10 @@
-"""Migrations 0007 (why a sign-off stopped counting) and 0008 (figures may be empty) go up and
-down with the data kept."""
+"""Migrations 0007 (why a sign-off stopped counting), 0008 (figures may be empty) and 0009 (an
+idea's reviewer and Komplettering due date) go up and down with the data kept."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from pipeline.db import make_engine
 from pipeline.migrate import current_revision, downgrade, upgrade
@@ -82,6 +82,13 @@ def test_0007_and_0008_keep_the_data_up_and_down(url):
                 ("Med siffror", 1, 2, 3, 100, 50),
             ]
             _idea(conn, 3, "Utan siffror", (None, None, None, None, None))
+            assert (
+                conn.execute(
+                    text("SELECT count(*) FROM project_idea WHERE reviewer_id IS NULL")
+                ).scalar_one()
+                == 3
+            )
+            conn.execute(text("UPDATE project_idea SET changes_due_on = '2027-01-15' WHERE id = 2"))
         downgrade(url, "0006")
         assert current_revision(engine) == "0006"
         with engine.begin() as conn:
@@ -97,6 +104,8 @@ def test_0007_and_0008_keep_the_data_up_and_down(url):
                 ("Utan siffror", 0, 0, 0, 0),
             ]
             assert conn.execute(text("SELECT count(*) FROM sign_off")).scalar_one() == 3
+            columns = {c["name"] for c in inspect(conn).get_columns("project_idea")}
+            assert not {"reviewer_id", "changes_due_on"} & columns
             assert conn.execute(text("SELECT count(*) FROM section_revision")).scalar_one() == 3
     finally:
         engine.dispose()

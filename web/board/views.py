@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from drafting.review import levels_for_ideas
 from pipeline.errors import NotAllowed, NotFound, PipelineError
 from pipeline.i18n import Text
+from pipeline.models import utcnow
 from pipeline.queries import (
     board_columns,
     filter_options,
@@ -59,6 +60,7 @@ def board():
         column_args={k: v for k, v in filter_args(filters).items() if k != "skede"},
         options=filter_options(session),
         total=sum(c.count for c in columns),
+        today=utcnow().date(),
     )
 
 

@@ -423,6 +423,7 @@ class MoveForm(FlaskForm):
         filters=[_strip],
     )
     esf_granted = _amount(_l("Beviljat ESF-stöd (kr)"))
+    changes_due_on = LocalDateField(_l("Sista dag för kompletteringen"), validators=[Optional()])
 
     def set_targets(self, targets: Iterable[str]) -> None:
         self.target.choices = choices((t, t) for t in targets)
@@ -454,3 +455,9 @@ class CommentForm(FlaskForm):
         default=Visibility.SHARED.value,
         validate_choice=True,
     )
+
+
+class ReviewerForm(FlaskForm):
+    """The support team names who reviews an idea."""
+
+    reviewer_id = IdSelectField(_l("Granskare"))

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 
 from pipeline.errors import EditConflict, InvalidData, NotAllowed, PipelineError
-from pipeline.models import Call, Municipality, Organisation, ProjectIdea, Visibility
+from pipeline.models import Call, Municipality, Organisation, ProjectIdea, User, Visibility, utcnow
 from pipeline.queries import (
     SORTS,
     comments_for,
@@ -19,6 +19,7 @@ from pipeline.queries import (
     move_options,
     regional_projects,
 )
+from pipeline.reviewers import assign_reviewer, reviewers
 from pipeline.services import (
     add_comment,
     advance_stage,
@@ -31,7 +32,15 @@ from web import db
 from web.auth.views import _safe_next
 from web.board.filters import filter_args, page_number, parse_filters
 from web.i18n import locale
-from web.ideas.forms import IDEA_FIELDS, CommentForm, EditIdeaForm, MoveForm, NewIdeaForm
+from web.ideas.forms import (
+    IDEA_FIELDS,
+    CommentForm,
+    EditIdeaForm,
+    MoveForm,
+    NewIdeaForm,
+    ReviewerForm,
+    choices,
+)
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideer")
 
@@ -184,6 +193,14 @@ def _render_show(
         move_form = MoveForm(formdata=None)
     move_form.set_targets(o.target.value for o in options if not o.blocked)
     records = {name for o in options if not o.blocked for name in o.records}
+    if any(o.target == Stage.CHANGES_REQUESTED and not o.blocked for o in options):
+        records.add("changes_due_on")
+    reviewer_form = None
+    if current_user.is_team:
+        reviewer_form = ReviewerForm(formdata=None, reviewer_id=idea.reviewer_id)
+        reviewer_form.reviewer_id.choices = choices(
+            [(None, _("– Ingen granskare –")), *((u.id, u.name) for u in reviewers(session))]
+        )
     regional = idea.regional_project
     members = []
     if regional is not None:
@@ -201,9 +218,39 @@ def _render_show(
             members=members,
             hidden_members=(len(regional.member_ideas) - 1 - len(members)) if regional else 0,
             can_edit=idea.can_edit(current_user) and not idea.is_final,
+            reviewer_form=reviewer_form,
+            today=utcnow().date(),
         ),
         status,
     )
+
+
+@bp.post("/<int:idea_id>/granskare")
+@login_required
+def reviewer(idea_id: int):
+    """The support team assigns (or clears) the idea's reviewer."""
+    session = db.session()
+    idea = get_idea_detail(session, current_user, idea_id)
+    form = ReviewerForm()
+    form.reviewer_id.choices = choices([(None, ""), *((u.id, u.name) for u in reviewers(session))])
+    if not form.validate():
+        for messages in form.errors.values():
+            for message in messages:
+                flash(str(message), "error")
+        return redirect(url_for("ideas.show", idea_id=idea.id) + "#granskare")
+    chosen = session.get(User, form.reviewer_id.data) if form.reviewer_id.data else None
+    try:
+        assign_reviewer(session, current_user, idea, chosen)
+    except PipelineError as error:
+        session.rollback()
+        _flash_error(error)
+    else:
+        session.commit()
+        if chosen is None:
+            flash(_("Idén har ingen granskare nu."), "success")
+        else:
+            flash(_("%(name)s granskar idén.", name=chosen.name), "success")
+    return redirect(url_for("ideas.show", idea_id=idea.id) + "#granskare")
 
 
 @bp.get("/<int:idea_id>")
@@ -285,6 +332,7 @@ def move(idea_id: int):
                 target,
                 form.comment.data or "",
                 submitted_on=form.submitted_on.data,
+                changes_due_on=form.changes_due_on.data,
                 esf_diarienummer=form.esf_diarienummer.data or None,
                 esf_granted=form.esf_granted.data,
             )
