@@ -11,6 +11,7 @@ from drafting.demo import weak_sections
 from drafting.review import checklists, sign_off
 from drafting.revisions import get_or_create_draft, latest_revision, save_section
 from pipeline.models import Municipality, User
+from pipeline.reviewers import assign_reviewer
 from pipeline.services import IdeaData, advance_stage, create_idea
 from pipeline.stages import Stage
 from tests.e2e.conftest import EMAILS, assert_no_serious_axe_violations, choose_language, sign_in
@@ -44,8 +45,9 @@ def world(live_server) -> dict[str, object]:
         sign_off(session, support, draft)
         advance_stage(session, support, idea, Stage.CHANGES_REQUESTED, "Mer om målgruppen.")
         item = next(r for r in checklists(session, draft)["jamstalldhet"] if not r.auto_met)
+        assign_reviewer(session, support, idea, support)
         session.commit()
-        return {"idea": idea.id, "item": item.key}
+        return {"idea": idea.id, "item": item.key, "support": support.id}
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
@@ -87,4 +89,26 @@ def test_a_refused_gathering_keeps_the_ticked_ideas(page, live_server, world, la
         assert page.is_checked(f'input[name=idea_ids][value="{value}"]')
     assert page.evaluate("document.activeElement.id") == "new_title"
     assert page.locator("#new_title-error").is_visible()
+    assert_no_serious_axe_violations(page)
+
+
+PAGES = [
+    ("start-team", "/"),
+    ("idea-team", "/ideer/{idea}"),
+    ("board-by-reviewer", "/tavla?granskare={support}"),
+    ("list-by-reviewer", "/ideer?granskare={support}"),
+]
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize(("name", "path"), PAGES, ids=[p[0] for p in PAGES])
+def test_review_pages_have_no_serious_axe_violations(page, live_server, world, name, path, lang):
+    sign_in(page, live_server, "support")
+    page.goto(live_server(path.format(**world)))
+    choose_language(page, lang)
+    assert page.locator("h1").count() == 1
+    if name == "start-team":
+        assert "Granskning i webbläsaren" in page.locator("#h-mine + *").inner_text()
+    if name == "idea-team":
+        assert page.locator("#reviewer_id").input_value() == str(world["support"])
     assert_no_serious_axe_violations(page)
