@@ -315,6 +315,51 @@ def set_checklist_override(
     return decision
 
 
+class ChecklistRefused(InvalidData):
+    """Some rows of a principle's checklist cannot be saved; `errors` says why, per item key."""
+
+    def __init__(self, errors: dict[str, Text]) -> None:
+        super().__init__(next(iter(errors.values())))
+        self.errors = errors
+
+
+def set_checklist_decisions(
+    session: Session,
+    actor: User,
+    draft: Draft,
+    principle: str,
+    decisions: dict[str, tuple[bool, str]],
+) -> list[ChecklistOverride]:
+    """The team's decisions on a principle's whole checklist at once: {item: (met, reason)}.
+
+    Only rows that change are saved (another status, or another reason); overriding the
+    checker needs a reason. If any row is refused nothing is saved and ChecklistRefused names
+    every refused row.
+    """
+    require_view(draft.idea, actor)
+    _require_team(actor)
+    rows = {r.key: r for r in checklists(session, draft).get(principle) or []}
+    if not rows or set(decisions) - set(rows):
+        raise NotFound(Text("Frågan finns inte i checklistan.", "No such checklist question."))
+    changed: list[tuple[ChecklistRow, bool, str]] = []
+    errors: dict[str, Text] = {}
+    for key, (met, reason) in decisions.items():
+        row = rows[key]
+        current_reason = row.decision.reason if row.decision is not None else ""
+        if met == row.met and (reason or "").strip() == current_reason:
+            continue
+        try:
+            changed.append((row, met, _reason(reason, required=met != row.auto_met)))
+        except InvalidData as error:
+            errors[key] = error.text
+    if errors:
+        raise ChecklistRefused(errors)
+    return [
+        set_checklist_override(session, actor, draft, principle, row.key, met, reason)
+        for row, met, reason in changed
+    ]
+
+
 def checklist_history(session: Session, draft: Draft) -> list[ChecklistOverride]:
     """Every checklist decision on the draft, newest first."""
     return list(

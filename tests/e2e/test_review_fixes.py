@@ -1,5 +1,5 @@
-"""In the browser, both languages: a refused checklist decision keeps the choice and puts focus
-on the reason with its message; a refused gathering keeps the ticked ideas; the overview shows
+"""In the browser, both languages: a refused row of a checklist table keeps the choice and puts
+focus on the reason with its message; a refused gathering keeps the ticked ideas; the overview shows
 why a sign-off stopped counting. axe-core on each page as refused."""
 
 from __future__ import annotations
@@ -57,17 +57,14 @@ def test_a_refused_checklist_override_is_shown_at_its_field(page, live_server, w
     choose_language(page, lang)
     need_reason, voided = MESSAGES[lang]
     assert voided in page.locator("#godkannande").inner_text()
-    form = page.locator("form.decision-form").filter(
-        has=page.locator(f'input[name=item][value="{world["item"]}"]')
-    )
-    form.locator('input[name=met][value="1"]').check()
-    form.locator("button[type=submit]").click()
+    table = page.locator("#princip-jamstalldhet form.checklist-form")
+    table.locator(f'input[name="met-{world["item"]}"][value="1"]').check()
+    table.locator("button[type=submit]").click()
     page.wait_for_load_state()
     reason = f"#reason-jamstalldhet-{world['item']}"
     assert page.evaluate("document.activeElement.id") == reason[1:]
     assert page.locator(f"{reason}-error").inner_text() == need_reason
-    form = page.locator("form.decision-form.has-error")
-    assert form.locator('input[name=met][value="1"]').is_checked()
+    assert page.is_checked(f'input[name="met-{world["item"]}"][value="1"]')
     # The field is in view: the browser scrolled to the focused reason box.
     box = page.locator(reason).bounding_box()
     assert box is not None and 0 <= box["y"] <= page.viewport_size["height"]

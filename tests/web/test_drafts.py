@@ -231,20 +231,34 @@ def test_read_only_when_ready(app, client, world):
     assert response.status_code == 400
 
 
+def _jamstalldhet_rows(app):
+    with app.app_context():
+        from drafting.review import checklists
+
+        session = db.session()
+        return checklists(session, session.scalars(select(Draft)).one())["jamstalldhet"]
+
+
+def _table_post(rows, **changes):
+    """The checklist table as the browser posts it, each row as shown, with `changes`."""
+    data = {}
+    for row in rows:
+        data[f"met-{row.key}"] = "1" if row.met else "0"
+        data[f"reason-{row.key}"] = row.decision.reason if row.decision else ""
+    data.update(changes)
+    return data
+
+
 @pytest.mark.parametrize("role", ["owner", "partner", "support", "admin"])
 def test_checklist_and_level_decisions_are_for_the_team(app, client, world, role):
     fill(app, world, weak_sections())
     client = as_(app, client, world, role)
     overview = client.get(world.url("")).get_data(as_text=True)
-    assert "Checklistor" in overview and "Belägg" not in overview
-    with app.app_context():
-        from drafting.review import checklists
-
-        session = db.session()
-        draft = session.scalars(select(Draft)).one()
-        item = checklists(session, draft)["jamstalldhet"][0]
-    data = {"principle": "jamstalldhet", "item": item.key, "met": "1", "reason": "Se bilaga."}
-    response = client.post(world.url("/checklista"), data=data)
+    assert "Checklistor" in overview and "Belägg (" not in overview
+    rows = _jamstalldhet_rows(app)
+    item = rows[0]
+    data = _table_post(rows, **{f"met-{item.key}": "1", f"reason-{item.key}": "Se bilaga."})
+    response = client.post(world.url("/checklista/jamstalldhet"), data=data)
     level = client.post(
         world.url("/niva"),
         data={"principle": "tillganglighet", "level": "concrete", "reason": "Bilaga 3."},
@@ -254,37 +268,53 @@ def test_checklist_and_level_decisions_are_for_the_team(app, client, world, role
     if role in ("support", "admin"):
         assert response.status_code == 302 and level.status_code == 302
         found = [(d.item_key, d.met, d.reason) for d in decisions]
-        assert found == [(item.key, True, "Se bilaga.")]
+        assert found == [(item.key, True, "Se bilaga.")]  # only the changed row is saved
         overview = client.get(world.url("")).get_data(as_text=True)
         assert "Se bilaga." in overview and "Bilaga 3." in overview
-        assert "Spara bedömning" in overview
+        assert "Spara checklistan för Jämställdhet" in overview
+        # The same table posted again changes nothing.
+        again = client.post(
+            world.url("/checklista/jamstalldhet"), data=_table_post(_jamstalldhet_rows(app))
+        )
+        assert again.status_code == 302
+        with app.app_context():
+            assert len(db.session().scalars(select(ChecklistOverride)).all()) == 1
     else:
         assert response.status_code == 403 and level.status_code == 403
         assert decisions == []
-        assert "Spara bedömning" not in overview
+        assert "Spara checklistan" not in overview
+
+
+def test_one_table_per_principle_with_one_button(app, client, world):
+    fill(app, world, weak_sections())
+    client = as_(app, client, world, "support")
+    overview = client.get(world.url("")).get_data(as_text=True)
+    rows = _jamstalldhet_rows(app)
+    section = overview.split('id="princip-jamstalldhet"', 1)[1].split("</section>", 1)[0]
+    assert section.count('class="checklist-table"') == 1
+    assert section.count("<button") == 2  # the checklist's one button, and the level's
+    assert section.count('type="radio"') == 2 * len(rows)
 
 
 def test_override_without_reason_is_refused_with_a_message(app, client, world):
     fill(app, world, weak_sections())
     client = as_(app, client, world, "support")
-    with app.app_context():
-        from drafting.review import checklists
-
-        session = db.session()
-        item = checklists(session, session.scalars(select(Draft)).one())["jamstalldhet"][0]
+    rows = _jamstalldhet_rows(app)
+    item, other = rows[0], rows[1]
     # The checker says "not met" here; choosing "met" overrides it and needs a reason.
     assert not item.auto_met
-    response = client.post(
-        world.url("/checklista"),
-        data={"principle": "jamstalldhet", "item": item.key, "met": "1", "reason": "  "},
+    data = _table_post(
+        rows, **{f"met-{item.key}": "1", f"reason-{item.key}": "  ", f"reason-{other.key}": "Ok."}
     )
+    response = client.post(world.url("/checklista/jamstalldhet"), data=data)
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     rid = f"reason-jamstalldhet-{item.key}"
-    form = html.split(f'name="item" value="{item.key}"', 1)[1].split("</form>", 1)[0]
-    assert f'<p class="error-message" id="{rid}-error">Ange ett skäl för beslutet.</p>' in form
-    assert re.search(rf'<textarea id="{rid}"[^>]*aria-invalid="true"[^>]*autofocus', form)
-    assert re.search(r'value="1" checked', form) and not re.search(r'value="0" checked', form)
+    row = html.split(f'id="q-jamstalldhet-{item.key}"', 1)[1].split("</tr>", 1)[0]
+    assert f'<p class="error-message" id="{rid}-error">Ange ett skäl för beslutet.</p>' in row
+    assert re.search(rf'<textarea id="{rid}"[^>]*aria-invalid="true"[^>]*autofocus', row)
+    assert re.search(rf'name="met-{item.key}" value="1" checked', row)
+    assert ">Ok.</textarea>" in html  # the other row's reason is kept too
     assert html.count("autofocus") == 1
     with app.app_context():
         assert db.session().scalars(select(ChecklistOverride)).all() == []

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from drafting import review, section_comments
@@ -26,7 +28,7 @@ from drafting.revisions import (
 from pipeline.errors import PipelineError
 from pipeline.models import ProjectIdea
 from web import db
-from web.drafts.forms import ChecklistForm, LevelForm
+from web.drafts.forms import LevelForm
 from web.drafts.views import _PRINCIPLE_KEY, _error_text, _load, bp
 from web.i18n import locale
 
@@ -42,7 +44,24 @@ class Refused:
     message: str
 
 
-def _render(idea: ProjectIdea, draft, *, refused: Refused | None = None, status: int = 200):
+@dataclass(frozen=True)
+class RefusedChecklist:
+    """A principle's checklist as posted, with a message per refused row."""
+
+    principle: str
+    choices: dict[str, str]
+    reasons: dict[str, str]
+    errors: dict[str, str]
+
+
+def _render(
+    idea: ProjectIdea,
+    draft,
+    *,
+    refused: Refused | None = None,
+    refused_checklist: RefusedChecklist | None = None,
+    status: int = 200,
+):
     session = db.session()
     run = current_check(session, draft)
     levels = review.principle_levels(session, draft, run)
@@ -72,6 +91,7 @@ def _render(idea: ProjectIdea, draft, *, refused: Refused | None = None, status:
         checklists=review.checklists(session, draft, run),
         level_forms=level_forms,
         refused=refused,
+        refused_checklist=refused_checklist,
         sign_off=review.active_sign_off(session, draft),
         sign_offs=review.sign_offs(session, draft),
         revisions=revisions(session, draft),
@@ -117,44 +137,46 @@ def _decide(idea, draft, change, message: str, refused: dict):
     )
 
 
-@bp.post("/checklista")
+@bp.post("/checklista/<principle>")
 @login_required
-def checklist_decision(idea_id: int):
-    """The team confirms or overrides a checklist question."""
+def checklist_table(idea_id: int, principle: str):
+    """The team saves a principle's whole checklist with one button: a status per row, and a
+    reason where it overrides the checker."""
     idea, draft = _load(idea_id)
     session = db.session()
-    form = ChecklistForm()
-    kept = {
-        "principle": form.principle.data or "",
-        "item": form.item.data or "",
-        "choice": form.met.data if form.met.data in ("0", "1") else "",
-        "reason": form.reason.data or "",
-    }
+    if not _PRINCIPLE_KEY.fullmatch(principle):
+        abort(404)
+    rows = review.checklists(session, draft).get(principle)
+    if rows is None:
+        abort(404)
+    form = FlaskForm()
     if not form.validate_on_submit():
-        if not (kept["principle"] and kept["item"]) or not _PRINCIPLE_KEY.fullmatch(
-            kept["principle"]
-        ):
-            flash(_("Välj uppfyllt eller inte uppfyllt."), "error")
-            return redirect(url_for("drafts.overview", idea_id=idea_id))
-        message = " ".join(str(m) for m in (form.met.errors or form.reason.errors)) or _(
-            "Välj uppfyllt eller inte uppfyllt."
+        abort(400)
+    choices: dict[str, str] = {}
+    reasons: dict[str, str] = {}
+    decisions: dict[str, tuple[bool, str]] = {}
+    for row in rows:
+        raw = request.form.get(f"met-{row.key}", "")
+        choice = raw if raw in ("0", "1") else ("1" if row.met else "0")
+        reason = request.form.get(f"reason-{row.key}", "")[: review.REASON_MAX + 1]
+        choices[row.key], reasons[row.key] = choice, reason
+        decisions[row.key] = (choice == "1", reason)
+    try:
+        saved = review.set_checklist_decisions(session, current_user, draft, principle, decisions)
+    except review.ChecklistRefused as refused:
+        session.rollback()
+        errors = {key: text.get(locale()) for key, text in refused.errors.items()}
+        kept = RefusedChecklist(principle, choices, reasons, errors)
+        return _render(idea, draft, refused_checklist=kept, status=400)
+    session.commit()
+    if saved:
+        flash(
+            ngettext("%(num)d bedömning är sparad.", "%(num)d bedömningar är sparade.", len(saved)),
+            "success",
         )
-        return _render(idea, draft, refused=Refused(**kept, message=message), status=400)
-    return _decide(
-        idea,
-        draft,
-        lambda: review.set_checklist_override(
-            session,
-            current_user,
-            draft,
-            form.principle.data,
-            form.item.data,
-            form.met.data == "1",
-            form.reason.data or "",
-        ),
-        _("Bedömningen är sparad."),
-        kept,
-    )
+    else:
+        flash(_("Inget i checklistan ändrades."), "info")
+    return redirect(url_for("drafts.overview", idea_id=idea_id) + _principle_anchor(principle))
 
 
 @bp.post("/niva")
