@@ -6,10 +6,9 @@ moves (the web app does so).
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
-from drafting.models import SectionRevision
+from drafting.komplettering import changes_requested_at, revisions_since_request
 from drafting.review import (
     active_sign_off,
     level_label,
@@ -20,7 +19,7 @@ from drafting.review import (
 from drafting.revisions import get_draft, template_key_for
 from drafting.sign_offs import VOIDING_MOVES, void_sign_offs
 from pipeline.i18n import Text
-from pipeline.models import ProjectIdea, StageChange, User
+from pipeline.models import ProjectIdea, User
 from pipeline.stages import Stage, Transition, after_move, guard
 
 
@@ -92,28 +91,6 @@ def draft_signed_off(idea: ProjectIdea, actor: User, move: Transition) -> Text |
         "Stödteamet behöver godkänna den senaste versionen av ansökan (revision {n}).",
         "The support team needs to sign off the latest version of the application (revision {n}).",
     ).format(n=draft.revision_count if draft is not None else 0)
-
-
-def changes_requested_at(session: Session, idea: ProjectIdea):
-    """When Komplettering was last requested for the idea (None if never)."""
-    return session.scalar(
-        select(func.max(StageChange.created_at)).where(
-            StageChange.idea_id == idea.id, StageChange.to_stage == Stage.CHANGES_REQUESTED
-        )
-    )
-
-
-def revisions_since_request(session: Session, idea: ProjectIdea) -> int:
-    """How many revisions of the draft were saved since Komplettering was last requested."""
-    since = changes_requested_at(session, idea)
-    draft = get_draft(session, idea)
-    if since is None or draft is None:
-        return 0
-    return session.scalar(
-        select(func.count(SectionRevision.id)).where(
-            SectionRevision.draft_id == draft.id, SectionRevision.created_at >= since
-        )
-    )
 
 
 @guard("draft_changed_or_replied", on=[(Stage.CHANGES_REQUESTED, Stage.REVIEW)])

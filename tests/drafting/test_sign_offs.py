@@ -132,3 +132,16 @@ def test_a_blank_reply_is_no_reply(session, people, idea, signed):
     _request_changes(session, people, idea, signed)
     with pytest.raises(GuardFailed):
         advance_stage(session, people["owner"], idea, Stage.REVIEW, "   ")
+
+
+def test_since_request_names_the_revision_at_the_request(session, people, idea, signed):
+    from drafting.komplettering import since_request
+
+    assert since_request(session, idea, signed) is None
+    number = signed.revision_count
+    _request_changes(session, people, idea, signed)
+    found = since_request(session, idea, signed)
+    assert (found.revision_then, found.revision_now, found.changed) == (number, number, False)
+    fill(session, people["owner"], signed, {"syfte": "Syftet, förtydligat."})
+    found = since_request(session, idea, signed)
+    assert (found.revision_then, found.revision_now, found.changed) == (number, number + 1, True)

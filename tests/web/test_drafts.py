@@ -478,6 +478,21 @@ def test_resubmitting_unchanged_needs_a_reply_shown_in_the_history(app, client, 
     )
     overview = client.get(world.url("")).get_data(as_text=True)
     assert ("komplettering begärdes" if lang == "sv" else "changes were requested") in overview
+    assert ("har inte ändrats sedan kompletteringen" if lang == "sv" else "has not changed") in (
+        overview
+    )
+    with app.app_context():
+        session = db.session()
+        owner = session.get(User, world.users["owner"])
+        draft = session.scalars(select(Draft)).one()
+        base = latest_revision(session, draft, "syfte")
+        save_section(session, owner, draft, "syfte", "Syftet, förtydligat.", base.id)
+        number = draft.revision_count
+        session.commit()
+    overview = client.get(world.url("")).get_data(as_text=True)
+    assert f"/jamfor?fran={number - 1}&amp;till={number}" in overview
+    compare = client.get(world.url(f"/jamfor?fran={number - 1}&till={number}"))
+    assert "förtydligat" in compare.get_data(as_text=True)
     response = client.post(
         f"/ideer/{world.idea}/flytta",
         data={"target": "review", "comment": "Budgeten är redan uppdelad per år."},

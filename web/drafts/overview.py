@@ -16,6 +16,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from drafting import review, section_comments
+from drafting.komplettering import since_request
 from drafting.revisions import (
     can_edit_draft,
     check_result,
@@ -92,6 +93,7 @@ def _render(
         level_forms=level_forms,
         refused=refused,
         refused_checklist=refused_checklist,
+        since=since_request(session, idea, draft),
         sign_off=review.active_sign_off(session, draft),
         sign_offs=review.sign_offs(session, draft),
         revisions=revisions(session, draft),
