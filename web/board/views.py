@@ -20,6 +20,7 @@ from pipeline.queries import (
     ideas_by_ids,
     move_options,
     regional_projects,
+    regional_sum,
     require_team,
 )
 from pipeline.services import link_to_regional_project, unlink_from_regional_project
@@ -77,8 +78,14 @@ def regional_index():
 @login_required
 def regional(project_id: int):
     """A regional project: its member ideas, each in its own stage."""
-    project = get_regional_project(db.session(), current_user, project_id)
-    return render_template("board/regional.html", project=project)
+    session = db.session()
+    project = get_regional_project(session, current_user, project_id)
+    return render_template(
+        "board/regional.html",
+        project=project,
+        total=regional_sum(session, current_user, project),
+        levels=levels_for_ideas(session, [m.id for m in project.member_ideas]),
+    )
 
 
 @bp.post("/regionala-projekt/samla")
