@@ -109,3 +109,26 @@ def test_review_pages_have_no_serious_axe_violations(page, live_server, world, n
     if name == "idea-team":
         assert page.locator("#reviewer_id").input_value() == str(world["support"])
     assert_no_serious_axe_violations(page)
+
+
+@pytest.mark.parametrize(("lang", "over"), [("sv", "för många"), ("en", "too many")])
+def test_a_long_paste_is_kept_and_leaving_unsaved_asks_first(page, live_server, world, lang, over):
+    sign_in(page, live_server, "actor")
+    page.goto(live_server(f"/ideer/{world['idea']}/ansokan/avsnitt/syfte"))
+    choose_language(page, lang)
+    pasted = "Ord " * 12_500
+    page.fill("form.section-form textarea", pasted)
+    assert len(page.input_value("form.section-form textarea")) == len(pasted)  # not cut
+    assert over in page.locator("form.section-form .counter").inner_text()
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()  # stay on the page
+
+    page.on("dialog", answer)
+    page.locator("header a").first.click()
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    assert "/avsnitt/syfte" in page.url
+    assert_no_serious_axe_violations(page)

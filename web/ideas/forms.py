@@ -192,6 +192,11 @@ class CheckboxesField(IdMultipleField):
     option_widget = CheckboxInput()
 
 
+# Long texts get no HTML maxlength: the browser would cut a paste without a word. The server
+# refuses a text over the limit and shows it again, whole, with the counter saying how much over.
+NO_CUT = {"maxlength": False}
+
+
 def _text(label, hint_max: int, *validators) -> TextAreaField:
     return TextAreaField(
         label,
@@ -201,6 +206,7 @@ def _text(label, hint_max: int, *validators) -> TextAreaField:
             *validators,
         ],
         filters=[_newlines, _strip],
+        render_kw=NO_CUT,
     )
 
 
@@ -412,6 +418,7 @@ class MoveForm(FlaskForm):
         _l("Kommentar till flytten"),
         validators=[Optional(), Length(max=TEXT_MAX, message=_l("Högst %(max)d tecken."))],
         filters=[_newlines, _strip],
+        render_kw=NO_CUT,
     )
     submitted_on = LocalDateField(_l("Datum då ansökan skickades in"), validators=[Optional()])
     esf_diarienummer = StringField(
@@ -443,6 +450,7 @@ class CommentForm(FlaskForm):
             Length(max=TEXT_MAX, message=_l("Högst %(max)d tecken.")),
         ],
         filters=[_newlines, _strip],
+        render_kw=NO_CUT,
     )
     visibility = RadioField(
         _l("Vem ser kommentaren?"),

@@ -8,9 +8,16 @@
     if (!counter || !max) return;
     var used = input.value.length;
     var lang = document.documentElement.lang;
-    counter.textContent = lang === "en"
+    var text = lang === "en"
       ? used + " of " + max + " characters"
       : used + " av " + max + " tecken";
+    if (used > max) {
+      // Nothing is cut: the whole text stays in the box, and the server keeps it if sent.
+      text += lang === "en"
+        ? " – " + (used - max) + " too many; shorten the text before it can be saved"
+        : " – " + (used - max) + " för många; korta texten innan den kan sparas";
+    }
+    counter.textContent = text;
     counter.classList.toggle("over", used > max);
   }
 
@@ -48,5 +55,24 @@
       }
     });
     quote.parentNode.appendChild(button);
+  });
+})();
+
+// Forms marked data-warn-unsaved: the browser asks before leaving with changes not yet saved.
+(function () {
+  "use strict";
+
+  var dirty = false;
+  document.addEventListener("input", function (event) {
+    if (event.target.form && event.target.form.hasAttribute("data-warn-unsaved")) dirty = true;
+  });
+  document.addEventListener("submit", function (event) {
+    if (event.target.hasAttribute("data-warn-unsaved")) dirty = false;
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (!dirty) return undefined;
+    event.preventDefault();
+    event.returnValue = "";
+    return "";
   });
 })();
