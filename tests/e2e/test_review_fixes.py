@@ -4,6 +4,8 @@ why a sign-off stopped counting. axe-core on each page as refused."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
@@ -132,3 +134,32 @@ def test_a_long_paste_is_kept_and_leaving_unsaved_asks_first(page, live_server, 
     assert asked == ["beforeunload"]
     assert "/avsnitt/syfte" in page.url
     assert_no_serious_axe_violations(page)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_dates_typed_with_the_keyboard_or_picked_are_the_same_in_both_languages(
+    page, live_server, world, lang
+):
+    sign_in(page, live_server, "actor")
+    page.goto(live_server(f"/ideer/{world['idea']}/andra"))
+    choose_language(page, lang)
+    page.fill("#period_start", "")
+    page.click("#period_start")
+    page.keyboard.type("2027-03-01")
+    assert page.input_value("#period_start") == "2027-03-01"
+    # Picking: the calendar's value comes back as ÅÅÅÅ-MM-DD whatever the browser shows.
+    page.locator("#period_end ~ input.date-picker-proxy").first.fill("2028-12-31")
+    page.locator("#period_end ~ input.date-picker-proxy").first.dispatch_event("change")
+    assert page.input_value("#period_end") == "2028-12-31"
+    assert page.locator("#period_end + button.date-picker-button").is_visible()
+    assert_no_serious_axe_violations(page)
+    page.click("form.idea-form button[type=submit]")
+    page.wait_for_load_state()
+    with live_server.app.app_context():
+        from pipeline.models import ProjectIdea
+
+        idea = db.session().get(ProjectIdea, world["idea"])
+        assert (idea.period_start, idea.period_end) == (
+            dt.date(2027, 3, 1),
+            dt.date(2028, 12, 31),
+        )

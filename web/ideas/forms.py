@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable
 
@@ -36,7 +35,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from pipeline.models import ProjectIdea, Visibility
 from pipeline.services import TEXT_MAX, TITLE_MAX, IdeaData
-from web.params import DATE_MAX, DATE_MIN, parse_id, parse_int
+from web.params import DATE_MAX, DATE_MIN, parse_id, parse_int, read_date
 
 SHORT_MAX = 120
 PHONE_MAX = 40
@@ -107,7 +106,32 @@ class WholeNumberField(Field):
 
 
 class LocalDateField(DateField):
-    """A date as YYYY-MM-DD with a Swedish message for anything else."""
+    """A date typed as year-month-day (ÅÅÅÅ-MM-DD), the same in both languages.
+
+    A text input, not type="date": Chromium shows that in the browser's own order (mm/dd/yyyy
+    in English) and typed digits land in the wrong parts. app.js adds a button that opens the
+    browser's date picker and writes the picked day here as ÅÅÅÅ-MM-DD.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault(
+            "render_kw",
+            {
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "class": "date",
+                "size": "10",
+                "data-date-picker": "1",
+            },
+        )
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.isoformat() if self.data else ""
 
     def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist:
@@ -115,11 +139,9 @@ class LocalDateField(DateField):
         if not valuelist[0].strip():
             self.data = None
             return
-        try:
-            self.data = dt.date.fromisoformat(valuelist[0].strip())
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-09-01.")) from None
+        self.data = read_date(valuelist[0])
+        if self.data is None:
+            raise ValueError(_l("Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-09-01."))
         if not DATE_MIN <= self.data <= DATE_MAX:
             self.data = None
             raise ValueError(_l("Skriv ett datum mellan år 1900 och 2200."))

@@ -76,3 +76,44 @@
     return "";
   });
 })();
+
+// Date fields are typed as ÅÅÅÅ-MM-DD in both languages; a button next to each opens the
+// browser's calendar and writes the picked day back in that form.
+(function () {
+  "use strict";
+
+  var ISO = /^\d{4}-\d{2}-\d{2}$/;
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var english = document.documentElement.lang === "en";
+    var inputs = document.querySelectorAll("input[data-date-picker]");
+    Array.prototype.forEach.call(inputs, function (input) {
+      var picker = document.createElement("input");
+      picker.type = "date";
+      picker.tabIndex = -1;
+      picker.className = "date-picker-proxy";
+      picker.setAttribute("aria-hidden", "true");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "link-button date-picker-button";
+      button.textContent = english ? "Pick in the calendar" : "Välj i kalendern";
+      button.setAttribute("aria-label", button.textContent + ": " + (input.labels && input.labels[0]
+        ? input.labels[0].textContent.trim() : input.name));
+      button.addEventListener("click", function () {
+        if (ISO.test(input.value.trim())) picker.value = input.value.trim();
+        if (typeof picker.showPicker === "function") {
+          try { picker.showPicker(); return; } catch (e) { /* fall through */ }
+        }
+        picker.focus();
+      });
+      picker.addEventListener("change", function () {
+        if (!picker.value) return;
+        input.value = picker.value;  // always ÅÅÅÅ-MM-DD, whatever the browser shows
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        input.focus();
+      });
+      input.insertAdjacentElement("afterend", button);
+      button.insertAdjacentElement("afterend", picker);
+    });
+  });
+})();
