@@ -92,6 +92,9 @@
       picker.type = "date";
       picker.tabIndex = -1;
       picker.className = "date-picker-proxy";
+      // Out of sight and out of the layout (a form's input width rules would widen it).
+      picker.style.cssText = "position:absolute;width:1px;min-width:0;height:1px;" +
+        "opacity:0;pointer-events:none;border:0;padding:0;margin:0;overflow:hidden;";
       picker.setAttribute("aria-hidden", "true");
       var button = document.createElement("button");
       button.type = "button";
