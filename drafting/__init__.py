@@ -5,17 +5,20 @@ from __future__ import annotations
 
 def install() -> None:
     """Attach the drafting layer to the pipeline: the gate on the moves into review and to
-    Klar att skicka in, and the erasers of a removed person's files and comments.
+    Klar att skicka in, the after-move rule that voids a sign-off, and the erasers of a
+    removed person's files and comments.
 
     Called once by the app factory and the worker (and by any script that moves ideas);
     calling it again changes nothing.
     """
     from drafting.erasure import ERASERS
-    from drafting.guards import GATE
+    from drafting.guards import AFTER_MOVE, GATE
     from pipeline.personal_data import register_eraser
-    from pipeline.stages import guard
+    from pipeline.stages import after_move, guard
 
     for name, check in GATE.items():
         guard(name)(check)
+    for name, hook in AFTER_MOVE.items():
+        after_move(name)(hook)
     for eraser in ERASERS:
         register_eraser(eraser)

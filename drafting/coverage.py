@@ -27,6 +27,9 @@ MISSING_SEVERITIES = ("error", "warning")
 
 # A draft's last edit, for the funnel's "no activity" test: (idea id, timestamp).
 DRAFT_ACTIVITY = (Draft.idea_id, Draft.updated_at)
+# Everything beyond the pipeline's own that counts as activity when deciding whether an idea has
+# stalled: the start page and the funnel report both pass this, so they count the same ideas.
+STALLED_ACTIVITY = (DRAFT_ACTIVITY,)
 
 
 @dataclass
@@ -303,6 +306,7 @@ def finding_label(rule_id: str, principle: str | None) -> Text:
 
 __all__ = [
     "DRAFT_ACTIVITY",
+    "STALLED_ACTIVITY",
     "CommonFinding",
     "Coverage",
     "CoverageGroup",

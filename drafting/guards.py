@@ -1,12 +1,14 @@
 """The drafting gate: guards on the moves into review and to Klar att skicka in.
 
-``drafting.install()`` registers them under the names the transition table gives them.
+``drafting.install()`` registers them under the names the transition table gives them, and the
+after-move rule that voids a sign-off.
 """
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session, object_session
 
+from drafting.komplettering import changes_requested_at, revisions_since_request
 from drafting.review import (
     active_sign_off,
     level_label,
@@ -15,6 +17,7 @@ from drafting.review import (
     principles_below_gate,
 )
 from drafting.revisions import get_draft, template_key_for
+from drafting.sign_offs import VOIDING_MOVES, void_sign_offs
 from pipeline.i18n import Text
 from pipeline.models import ProjectIdea, User
 from pipeline.stages import Transition
@@ -84,8 +87,39 @@ def draft_signed_off(idea: ProjectIdea, actor: User, move: Transition) -> Text |
     ).format(n=draft.revision_count if draft is not None else 0)
 
 
+def draft_changed_or_replied(idea: ProjectIdea, actor: User, move: Transition) -> Text | None:
+    """Since Komplettering was requested the draft has a new revision, or the move says why not.
+
+    The reply is the move's comment, kept in the idea's history for the team to read.
+    """
+    session = _session(idea)
+    if changes_requested_at(session, idea) is None:
+        return None  # no request on record, nothing to answer
+    if revisions_since_request(session, idea) or idea.move_comment.strip():
+        return None
+    return Text(
+        "Ansökan har inte ändrats sedan kompletteringen begärdes. Ändra ansökan, eller skriv i "
+        "kommentaren varför inget behöver ändras.",
+        "The application has not changed since changes were requested. Change the "
+        "application, or say in the comment why nothing needs to change.",
+    )
+
+
+def void_sign_off_on_move(idea: ProjectIdea, actor: User, move: Transition) -> None:
+    """A move back to Komplettering or to drafting voids the sign-off, with that reason."""
+    reason = VOIDING_MOVES.get(move.target)
+    if reason is None:
+        return
+    session = _session(idea)
+    draft = get_draft(session, idea)
+    if draft is not None:
+        void_sign_offs(session, actor, draft, reason)
+
+
 GATE = {
     "draft_sections_complete": draft_sections_complete,
+    "draft_changed_or_replied": draft_changed_or_replied,
     "draft_principles_concrete": draft_principles_concrete,
     "draft_signed_off": draft_signed_off,
 }
+AFTER_MOVE = {"void_sign_off": void_sign_off_on_move}

@@ -211,6 +211,8 @@ class SignOff(Base):
     revoked_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
+    # Why it stopped counting: revoked, new_revision, changes_requested or back_to_drafting.
+    void_reason: Mapped[str | None] = mapped_column(String(20))
 
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])

@@ -15,13 +15,7 @@ from sqlalchemy.orm import Session
 from drafting.checker import rules as checker_rules
 from drafting.checker.checklists import apply_overrides, checklist
 from drafting.checker.results import ChecklistItem, Evidence, Level
-from drafting.models import (
-    ChecklistOverride,
-    CheckRun,
-    Draft,
-    LevelOverride,
-    SignOff,
-)
+from drafting.models import ChecklistOverride, CheckRun, Draft, LevelOverride
 from drafting.revisions import (
     check_result,
     current_check,
@@ -29,12 +23,18 @@ from drafting.revisions import (
     require_view,
     template_for,
 )
+from drafting.sign_offs import (  # noqa: F401  (re-exported: review is the pages' one import)
+    active_sign_off,
+    revoke_sign_off,
+    sign_off,
+    sign_offs,
+    void_reason_label,
+)
 from drafting.templates import Section
 from pipeline.errors import InvalidData, NotAllowed, NotFound
 from pipeline.i18n import Text
 from pipeline.models import User, utcnow
 from pipeline.services import log_activity
-from pipeline.stages import Stage
 
 LEVELS = tuple(level.value for level in Level)
 GATE_LEVEL = Level.CONCRETE.value
@@ -315,6 +315,51 @@ def set_checklist_override(
     return decision
 
 
+class ChecklistRefused(InvalidData):
+    """Some rows of a principle's checklist cannot be saved; `errors` says why, per item key."""
+
+    def __init__(self, errors: dict[str, Text]) -> None:
+        super().__init__(next(iter(errors.values())))
+        self.errors = errors
+
+
+def set_checklist_decisions(
+    session: Session,
+    actor: User,
+    draft: Draft,
+    principle: str,
+    decisions: dict[str, tuple[bool, str]],
+) -> list[ChecklistOverride]:
+    """The team's decisions on a principle's whole checklist at once: {item: (met, reason)}.
+
+    Only rows that change are saved (another status, or another reason); overriding the
+    checker needs a reason. If any row is refused nothing is saved and ChecklistRefused names
+    every refused row.
+    """
+    require_view(draft.idea, actor)
+    _require_team(actor)
+    rows = {r.key: r for r in checklists(session, draft).get(principle) or []}
+    if not rows or set(decisions) - set(rows):
+        raise NotFound(Text("Frågan finns inte i checklistan.", "No such checklist question."))
+    changed: list[tuple[ChecklistRow, bool, str]] = []
+    errors: dict[str, Text] = {}
+    for key, (met, reason) in decisions.items():
+        row = rows[key]
+        current_reason = row.decision.reason if row.decision is not None else ""
+        if met == row.met and (reason or "").strip() == current_reason:
+            continue
+        try:
+            changed.append((row, met, _reason(reason, required=met != row.auto_met)))
+        except InvalidData as error:
+            errors[key] = error.text
+    if errors:
+        raise ChecklistRefused(errors)
+    return [
+        set_checklist_override(session, actor, draft, principle, row.key, met, reason)
+        for row, met, reason in changed
+    ]
+
+
 def checklist_history(session: Session, draft: Draft) -> list[ChecklistOverride]:
     """Every checklist decision on the draft, newest first."""
     return list(
@@ -324,75 +369,6 @@ def checklist_history(session: Session, draft: Draft) -> list[ChecklistOverride]
             .order_by(ChecklistOverride.id.desc())
         )
     )
-
-
-# --- Sign-off ---------------------------------------------------------------------------------
-
-
-def active_sign_off(session: Session, draft: Draft) -> SignOff | None:
-    """The team's sign-off of the draft's latest revision, if there is one."""
-    return session.scalars(
-        select(SignOff)
-        .where(
-            SignOff.draft_id == draft.id,
-            SignOff.revision_number == draft.revision_count,
-            SignOff.revoked_at.is_(None),
-        )
-        .order_by(SignOff.id.desc())
-        .limit(1)
-    ).first()
-
-
-def sign_offs(session: Session, draft: Draft) -> list[SignOff]:
-    """Every sign-off of the draft, newest first."""
-    return list(
-        session.scalars(
-            select(SignOff).where(SignOff.draft_id == draft.id).order_by(SignOff.id.desc())
-        )
-    )
-
-
-def sign_off(session: Session, actor: User, draft: Draft) -> SignOff:
-    """A support-team member approves the draft as it is now (its latest revision)."""
-    require_view(draft.idea, actor)
-    _require_team(actor)
-    if draft.idea.stage != Stage.REVIEW:
-        raise InvalidData(
-            Text(
-                "Ansökan kan godkännas när idén är i skedet {stage}.",
-                "The application can be signed off when the idea is in the stage {stage}.",
-            ).format(stage=Stage.REVIEW.label)
-        )
-    if draft.revision_count == 0:
-        raise InvalidData(Text("Ansökan är tom.", "The application is empty."))
-    existing = active_sign_off(session, draft)
-    if existing is not None:
-        return existing
-    row = SignOff(
-        draft_id=draft.id, user=actor, revision_number=draft.revision_count, created_at=utcnow()
-    )
-    session.add(row)
-    session.flush()
-    log_activity(
-        session, actor, "draft.sign_off", row, idea=draft.idea, number=draft.revision_count
-    )
-    return row
-
-
-def revoke_sign_off(session: Session, actor: User, draft: Draft) -> SignOff | None:
-    """Withdraw the sign-off of the latest revision (None if there was none)."""
-    require_view(draft.idea, actor)
-    _require_team(actor)
-    row = active_sign_off(session, draft)
-    if row is None:
-        return None
-    row.revoked_at = utcnow()
-    row.revoked_by = actor
-    session.flush()
-    log_activity(
-        session, actor, "draft.sign_off_revoke", row, idea=draft.idea, number=row.revision_number
-    )
-    return row
 
 
 # --- The gate ---------------------------------------------------------------------------------

@@ -285,6 +285,10 @@ def save_section(
     draft.updated_at = now
     session.add(revision)
     session.flush()
+    # A sign-off is of one revision of the whole draft: the new one voids it, visibly.
+    from drafting.sign_offs import NEW_REVISION, void_sign_offs  # sign_offs imports this module
+
+    void_sign_offs(session, actor, draft, NEW_REVISION)
     log_activity(
         session,
         actor,

@@ -249,7 +249,9 @@ class ProjectIdea(Base):
         CheckConstraint("participants_women >= 0", name="women_not_negative"),
         CheckConstraint("participants_men >= 0", name="men_not_negative"),
         CheckConstraint(
-            "participants_total >= participants_women + participants_men", name="total_covers"
+            "participants_total IS NULL OR participants_total >= "
+            "coalesce(participants_women, 0) + coalesce(participants_men, 0)",
+            name="total_covers",
         ),
         CheckConstraint("budget_total >= 0", name="budget_not_negative"),
         CheckConstraint("esf_share >= 0 AND esf_share <= budget_total", name="esf_within_budget"),
@@ -260,6 +262,7 @@ class ProjectIdea(Base):
         ),
         CheckConstraint("regional_project_id IS NULL OR regional_project_id <> id", name="no_self"),
         Index("ix_project_idea_stage_changed", "stage", "stage_changed_at"),
+        Index("ix_project_idea_reviewer", "reviewer_id", "stage"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -268,9 +271,9 @@ class ProjectIdea(Base):
     background: Mapped[str] = mapped_column(Text, default="")
     purpose: Mapped[str] = mapped_column(Text, default="")
     target_groups: Mapped[str] = mapped_column(Text, default="")
-    participants_women: Mapped[int] = mapped_column(Integer, default=0)
-    participants_men: Mapped[int] = mapped_column(Integer, default=0)
-    participants_total: Mapped[int] = mapped_column(Integer, default=0)
+    participants_women: Mapped[int | None] = mapped_column(Integer)
+    participants_men: Mapped[int | None] = mapped_column(Integer)
+    participants_total: Mapped[int | None] = mapped_column(Integer)
     lead_organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
     )
@@ -278,8 +281,8 @@ class ProjectIdea(Base):
     call_id: Mapped[int | None] = mapped_column(
         ForeignKey("call.id", ondelete="SET NULL"), index=True
     )
-    budget_total: Mapped[int] = mapped_column(Integer, default=0)
-    esf_share: Mapped[int] = mapped_column(Integer, default=0)
+    budget_total: Mapped[int | None] = mapped_column(Integer)
+    esf_share: Mapped[int | None] = mapped_column(Integer)
     esf_granted: Mapped[int | None] = mapped_column(Integer)
     period_start: Mapped[dt.date | None] = mapped_column(Date)
     period_end: Mapped[dt.date | None] = mapped_column(Date)
@@ -298,12 +301,19 @@ class ProjectIdea(Base):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
+    # The support-team member who reviews the idea, and when the requested changes are due.
+    reviewer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    changes_due_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # The content's version: update_idea raises it, an edit names the one it started from.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # Every UPDATE names the version it read, so a concurrent edit fails instead of winning.
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+    # The comment of the move being made, for the guards to read; not a column.
+    move_comment = ""
 
     lead_organisation: Mapped[Organisation | None] = relationship()
     call: Mapped[Call | None] = relationship()
@@ -311,7 +321,8 @@ class ProjectIdea(Base):
         secondary=idea_municipality, order_by=Municipality.name
     )
     partners: Mapped[list[IdeaPartner]] = relationship(cascade="all, delete-orphan")
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
     regional_project: Mapped[ProjectIdea | None] = relationship(
         remote_side=[id], back_populates="member_ideas"
     )
@@ -321,6 +332,14 @@ class ProjectIdea(Base):
     history: Mapped[list[StageChange]] = relationship(
         back_populates="idea", order_by="StageChange.id", cascade="all, delete-orphan"
     )
+
+    def changes_overdue(self, today: dt.date) -> bool:
+        """Komplettering was requested by a date that has passed."""
+        return (
+            self.stage == Stage.CHANGES_REQUESTED
+            and self.changes_due_on is not None
+            and self.changes_due_on < today
+        )
 
     @property
     def partner_organisations(self) -> list[Organisation]:

@@ -29,10 +29,12 @@ from pipeline.models import (
     Visibility,
     utcnow,
 )
-from pipeline.stages import Stage, failed_guards, transition
+from pipeline.stages import Stage, failed_guards, run_after_move, transition
 
 TITLE_MAX = 200
 TEXT_MAX = 5000
+# A Komplettering with no due date given is due this many days after the request.
+CHANGES_DUE_DAYS = 14
 
 
 @dataclass
@@ -44,16 +46,16 @@ class IdeaData:
     background: str = ""
     purpose: str = ""
     target_groups: str = ""
-    participants_women: int = 0
-    participants_men: int = 0
-    participants_total: int = 0
+    participants_women: int | None = None
+    participants_men: int | None = None
+    participants_total: int | None = None
     lead_organisation_id: int | None = None
     partner_ids: Sequence[int] = ()
     municipality_ids: Sequence[int] = ()
     programme_area: str = ""
     call_id: int | None = None
-    budget_total: int = 0
-    esf_share: int = 0
+    budget_total: int | None = None
+    esf_share: int | None = None
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     contact_name: str = ""
@@ -89,21 +91,27 @@ class IdeaData:
             self.budget_total,
             self.esf_share,
         )
-        if any(n < 0 for n in numbers):
+        if any(n is not None and n < 0 for n in numbers):
             found.append(
                 Text(
                     "Antal och belopp kan inte vara negativa.",
                     "Numbers and amounts cannot be negative.",
                 )
             )
-        if self.participants_total < self.participants_women + self.participants_men:
+        # An empty figure is unknown, not zero: only given figures are compared.
+        given = (self.participants_women or 0) + (self.participants_men or 0)
+        if self.participants_total is not None and self.participants_total < given:
             found.append(
                 Text(
                     "Totalt antal deltagare måste vara minst kvinnor + män.",
                     "Total participants must be at least women + men.",
                 )
             )
-        if self.esf_share > self.budget_total:
+        if (
+            self.esf_share is not None
+            and self.budget_total is not None
+            and self.esf_share > self.budget_total
+        ):
             found.append(
                 Text(
                     "Sökt ESF-stöd kan inte vara större än total budget.",
@@ -329,6 +337,7 @@ def advance_stage(
     submitted_on: dt.date | None = None,
     esf_diarienummer: str | None = None,
     esf_granted: int | None = None,
+    changes_due_on: dt.date | None = None,
 ) -> StageChange:
     """Move `idea` to `target` if the table, the actor's role and every guard allow it.
 
@@ -350,6 +359,9 @@ def advance_stage(
             ).format(b=target.label)
         )
     _require(idea.can_edit(actor), _NOT_YOURS)
+    due = (
+        _changes_due(changes_due_on, utcnow().date()) if target == Stage.CHANGES_REQUESTED else None
+    )
     recorded = {
         "submitted_on": submitted_on,
         "esf_diarienummer": esf_diarienummer,
@@ -359,7 +371,11 @@ def advance_stage(
     for name, value in recorded.items():
         if value is not None:
             setattr(idea, name, value.strip() if isinstance(value, str) else value)
-    problems = failed_guards(idea, move, actor)
+    idea.move_comment = comment
+    try:
+        problems = failed_guards(idea, move, actor)
+    finally:
+        idea.move_comment = ""
     if problems:
         for name, value in previous.items():
             setattr(idea, name, value)
@@ -372,6 +388,8 @@ def advance_stage(
         idea.parked_from = None
     idea.stage = target
     idea.stage_changed_at = now
+    if due is not None:
+        idea.changes_due_on = due
     change = StageChange(
         from_stage=source, to_stage=target, user=actor, comment=comment.strip(), created_at=now
     )
@@ -385,8 +403,24 @@ def advance_stage(
         idea=idea,
         from_stage=source.value,
         to_stage=target.value,
+        **({"changes_due_on": due.isoformat()} if due is not None else {}),
     )
+    run_after_move(idea, actor, move)
     return change
+
+
+def _changes_due(given: dt.date | None, today: dt.date) -> dt.date:
+    """The due date a Komplettering carries: the one given (not in the past), or the default."""
+    if given is None:
+        return today + dt.timedelta(days=CHANGES_DUE_DAYS)
+    if given < today:
+        raise InvalidData(
+            Text(
+                "Sista dag för kompletteringen kan inte ha passerat.",
+                "The due date of the changes cannot be in the past.",
+            )
+        )
+    return given
 
 
 def allowed_moves(idea: ProjectIdea, actor: User) -> list[tuple[Stage, list[Text]]]:

@@ -212,7 +212,10 @@ GUARDS: dict[str, GuardFn] = {}
 # the app factory and the worker call) fails loudly instead of going ahead unchecked.
 _EXTRA_GUARDS: dict[tuple[Stage, Stage], list[str]] = {
     (Stage.DRAFTING, Stage.REVIEW): ["draft_sections_complete"],
-    (Stage.CHANGES_REQUESTED, Stage.REVIEW): ["draft_sections_complete"],
+    (Stage.CHANGES_REQUESTED, Stage.REVIEW): [
+        "draft_sections_complete",
+        "draft_changed_or_replied",
+    ],
     (Stage.REVIEW, Stage.READY): ["draft_principles_concrete", "draft_signed_off"],
 }
 
@@ -263,3 +266,30 @@ def failed_guards(idea: ProjectIdea, move: Transition, actor: User) -> list[Text
         if message is not None:
             messages.append(message)
     return messages
+
+
+# --- After a move -----------------------------------------------------------------------------
+
+MoveHook = Callable[["ProjectIdea", "User", Transition], None]
+AFTER_MOVE: dict[str, MoveHook] = {}
+
+
+def after_move(name: str) -> Callable[[MoveHook], MoveHook]:
+    """Register `fn(idea, actor, move)` to run in the same transaction after every stage move.
+
+    Other layers use it for what a move implies in their data (a sign-off a move voids).
+    """
+
+    def register(fn: MoveHook) -> MoveHook:
+        if name in AFTER_MOVE and AFTER_MOVE[name] is not fn:
+            raise ValueError(f"move hook {name!r} is registered twice")
+        AFTER_MOVE[name] = fn
+        return fn
+
+    return register
+
+
+def run_after_move(idea: ProjectIdea, actor: User, move: Transition) -> None:
+    """Call every registered move hook."""
+    for fn in AFTER_MOVE.values():
+        fn(idea, actor, move)

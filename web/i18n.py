@@ -62,6 +62,15 @@ def number(value: int | float | None) -> str:
     return "–" if value is None else format_decimal(value)
 
 
+def figure(value: int | None, kind: str = "number") -> str:
+    """A figure someone gave (a number, or kronor with kind="sek"), or "Ej angivet" when empty."""
+    from flask_babel import gettext
+
+    if value is None:
+        return gettext("Ej angivet")
+    return sek(value) if kind == "sek" else number(value)
+
+
 def nl2br(value: str) -> Markup:
     """Keep the line breaks of a plain text, escaping everything else."""
     escaped = Markup.escape(value or "")
@@ -72,5 +81,7 @@ def init_app(app: Flask) -> None:
     """Attach Babel and the template helpers."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", TRANSLATIONS)
     babel.init_app(app, locale_selector=locale)
-    app.jinja_env.filters.update(text=text, sek=sek, date=date, number=number, nl2br=nl2br)
+    app.jinja_env.filters.update(
+        text=text, sek=sek, date=date, number=number, figure=figure, nl2br=nl2br
+    )
     app.jinja_env.globals.update(current_locale=locale, LOCALES=LOCALES)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Blueprint, Flask, current_app, redirect, render_template, request, session
 from flask_login import current_user
 from sqlalchemy import text
 
+from drafting.coverage import STALLED_ACTIVITY
 from pipeline.i18n import LOCALES
 from pipeline.models import utcnow
 from pipeline.queries import my_ideas, next_steps, team_inbox
@@ -62,11 +63,37 @@ def index():
             current_user,
             now=utcnow(),
             stalled_after_days=int(current_app.config.get("STALLED_AFTER_DAYS", 30)),
+            activity=STALLED_ACTIVITY,
         )
         return render_template("index.html", inbox=inbox)
     ideas = my_ideas(session, current_user)
     steps = {idea.id: next_steps(idea, current_user) for idea in ideas}
-    return render_template("index.html", ideas=ideas, steps=steps)
+    sections = {}
+    for idea in ideas:
+        sections[idea.id], steps[idea.id] = _missing_sections(session, idea, steps[idea.id])
+    return render_template(
+        "index.html", ideas=ideas, steps=steps, sections=sections, today=utcnow().date()
+    )
+
+
+def _missing_sections(session, idea, steps):
+    """The mandatory sections an idea's application still lacks, as links on the start page;
+    the gate's one long sentence about them leaves the list of next steps."""
+    from drafting.guards import draft_sections_complete
+    from drafting.review import missing_sections
+    from drafting.revisions import get_draft, template_key_for
+    from pipeline.stages import Stage, transition
+
+    move = transition(idea.stage, Stage.REVIEW)
+    if move is None or idea.stage not in (Stage.DRAFTING, Stage.CHANGES_REQUESTED):
+        return [], steps
+    message = draft_sections_complete(idea, current_user, move)
+    if message is None:
+        return [], steps
+    steps = replace(steps, missing=[m for m in steps.missing if m != message])
+    draft = get_draft(session, idea)
+    key = draft.template_key if draft is not None else template_key_for(idea)
+    return missing_sections(session, draft, key), steps
 
 
 @bp.post("/sprak")

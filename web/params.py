@@ -39,12 +39,29 @@ def parse_page(raw: object) -> int:
     return parse_int(raw, minimum=1) or 1
 
 
-def parse_date(raw: object) -> dt.date | None:
-    """A YYYY-MM-DD date, moved into DATE_MIN..DATE_MAX (a filter's far past or future)."""
+# Year, month and day in that order, as people type them in both languages: 2027-03-01,
+# 2027-3-1, 2027/03/01, 2027.03.01, 2027 03 01 or 20270301.
+_TYPED_DATE = re.compile(r"(\d{4})(?:[-/. ]?)(\d{1,2})(?:[-/. ]?)(\d{1,2})")
+
+
+def read_date(raw: object) -> dt.date | None:
+    """A date typed or picked as year, month, day (see _TYPED_DATE); None for anything else."""
     if not isinstance(raw, str):
         return None
+    text = raw.strip()
+    found = _TYPED_DATE.fullmatch(text)
+    if found is None or (text.isdigit() and len(text) != 8):
+        return None
+    year, month, day = (int(part) for part in found.groups())
     try:
-        day = dt.date.fromisoformat(raw.strip()[:10])
+        return dt.date(year, month, day)
     except ValueError:
+        return None
+
+
+def parse_date(raw: object) -> dt.date | None:
+    """A typed date (read_date), moved into DATE_MIN..DATE_MAX (a filter's far past or future)."""
+    day = read_date(raw)
+    if day is None:
         return None
     return min(max(day, DATE_MIN), DATE_MAX)

@@ -40,6 +40,9 @@ def slug(text: str, fallback: str = "ansokan") -> str:
     return value[:60].strip("-") or fallback
 
 
+UNSET = "Ej angivet"  # a figure nobody gave: not 0
+
+
 def sek(amount: int | None) -> str:
     """An amount in kronor as the project bank writes it: "652 091 kr"."""
     if amount is None:
@@ -77,8 +80,8 @@ def metadata_rows(idea: ProjectIdea) -> list[tuple[str, str]]:
         ("Kontaktperson", idea.contact_name),
         ("E-post", idea.contact_email),
         ("Telefon", idea.contact_phone),
-        ("Sökt ESF-stöd", sek(idea.esf_share)),
-        ("Total projektbudget", sek(idea.budget_total)),
+        ("Sökt ESF-stöd", sek(idea.esf_share) or UNSET),
+        ("Total projektbudget", sek(idea.budget_total) or UNSET),
         ("Projektperiod", _period(idea)),
         ("Region", call.region if call else ", ".join(regions)),
         ("Kommuner", ", ".join(m.name for m in idea.municipalities)),
@@ -118,15 +121,28 @@ def _get(item: Any, name: str, default: Any = None) -> Any:
 
 
 def _findings(result: Any, principle: str, template: Template) -> list[str]:
-    lines = []
+    """The principle's own findings, each once: one line per rule and message, with the
+    sections it was found in (in template order) after it.
+
+    The checker reports a finding per sentence, so one observation can come many times and
+    from sections named after other principles; the appendix says it once, under its principle.
+    """
+    grouped: dict[tuple[str, str], list[str]] = {}
     for finding in _get(result, "findings", None) or []:
         if str(_get(finding, "principle", "")) != principle:
             continue
         message = _get(finding, "message_sv", None) or _text_of(_get(finding, "message", None))
-        section = template.section(str(_get(finding, "section", "") or ""))
-        prefix = f"{section.title_sv}: " if section is not None else ""
-        if message:
-            lines.append(clean(prefix + message))
+        if not message:
+            continue
+        sections = grouped.setdefault((str(_get(finding, "rule_id", "")), message), [])
+        key = str(_get(finding, "section", "") or "")
+        if template.section(key) is not None and key not in sections:
+            sections.append(key)
+    lines = []
+    for (_rule, message), keys in grouped.items():
+        titles = [s.title_sv for s in template.sections if s.key in keys]
+        where = f" ({'Avsnitt' if len(titles) == 1 else 'Avsnitten'}: {', '.join(titles)})"
+        lines.append(clean(message + (where if titles else "")))
     return lines
 
 

@@ -26,7 +26,13 @@ from pipeline.queries.idea_page import (
     move_options,
     next_steps,
 )
-from pipeline.queries.regional import get_regional_project, ideas_by_ids, regional_projects
+from pipeline.queries.regional import (
+    RegionalSum,
+    get_regional_project,
+    ideas_by_ids,
+    regional_projects,
+    regional_sum,
+)
 from pipeline.queries.start import Inbox, my_ideas, team_inbox
 
 __all__ = [
@@ -60,5 +66,7 @@ __all__ = [
     "regional_projects",
     "require_team",
     "team_inbox",
+    "RegionalSum",
+    "regional_sum",
     "visible_to",
 ]

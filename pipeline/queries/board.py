@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, String, case, event, func, or_, select, union_all
 from sqlalchemy.engine import Engine
@@ -17,6 +17,7 @@ from pipeline.models import (
     Municipality,
     Organisation,
     ProjectIdea,
+    Role,
     User,
     idea_municipality,
 )
@@ -36,6 +37,8 @@ RECORDED_BY_MOVE = {
     "has_submission_date": "submitted_on",
     "has_esf_diarienummer": "esf_diarienummer",
     "has_granted_amount": "esf_granted",
+    # The drafting gate's resubmission rule: a new revision, or the move's comment as a reply.
+    "draft_changed_or_replied": "reply",
 }
 # Moves that step aside rather than forward; the start page does not suggest them.
 SIDE_STAGES = frozenset({Stage.PARKED, Stage.WITHDRAWN})
@@ -85,6 +88,7 @@ class IdeaFilters:
     call_id: int | None = None
     stage: Stage | None = None
     text: str = ""
+    reviewer_id: int | None = None
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """The WHERE clauses these filters stand for."""
@@ -114,6 +118,8 @@ class IdeaFilters:
             found.append(ProjectIdea.call_id == self.call_id)
         if self.stage is not None:
             found.append(ProjectIdea.stage == self.stage)
+        if self.reviewer_id is not None:
+            found.append(ProjectIdea.reviewer_id == self.reviewer_id)
         words = self.text.strip()
         if words:
             pattern = f"%{_escape_like(words.casefold())}%"
@@ -140,6 +146,7 @@ def _card_options() -> tuple:
         joinedload(ProjectIdea.lead_organisation),
         joinedload(ProjectIdea.call),
         joinedload(ProjectIdea.regional_project),
+        joinedload(ProjectIdea.reviewer),
         selectinload(ProjectIdea.municipalities),
     )
 
@@ -288,6 +295,7 @@ class FilterOptions:
     organisations: list[tuple[int, str]]
     calls: list[tuple[int, str]]
     programme_areas: list[str]
+    reviewers: list[tuple[int, str]] = field(default_factory=list)
 
 
 def filter_options(session: Session) -> FilterOptions:
@@ -319,4 +327,12 @@ def filter_options(session: Session) -> FilterOptions:
                 .order_by(ProjectIdea.programme_area)
             )
         ),
+        reviewers=[
+            tuple(r)
+            for r in session.execute(
+                select(User.id, User.name)
+                .where(User.role.in_((Role.SUPPORT, Role.ADMIN)), User.is_active.is_(True))
+                .order_by(User.name, User.id)
+            )
+        ],
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from pipeline.models import Call, ProjectIdea, User
 from pipeline.queries.access import ideas_for, require_team
 from pipeline.queries.board import CALLS_CLOSING_WITHIN_DAYS, INBOX_LIMIT, _card_options
+from pipeline.queries.stalled import ActivitySource, last_activity
+from pipeline.queries.stalled import stalled as is_stalled
 from pipeline.stages import FINAL_STAGES, OPEN_STAGES, Stage
 
 
@@ -38,6 +40,10 @@ class Inbox:
     stalled_count: int
     closing_calls: list[Call]
     stalled_after_days: int
+    mine: list[ProjectIdea] = field(default_factory=list)
+    mine_count: int = 0
+    overdue: list[ProjectIdea] = field(default_factory=list)
+    overdue_count: int = 0
 
 
 def team_inbox(
@@ -46,34 +52,46 @@ def team_inbox(
     *,
     now: dt.datetime,
     stalled_after_days: int,
+    activity: tuple[ActivitySource, ...] = (),
     limit: int = INBOX_LIMIT,
 ) -> Inbox:
-    """Ideas in review, new ideas, ideas stalled in an open stage and calls closing soon."""
+    """Ideas in review, new ideas, ideas stalled in an open stage and calls closing soon.
+
+    Stalled means what the funnel report means (`pipeline.queries.stalled`), with the same
+    `activity` sources.
+    """
     require_team(actor)
-    cutoff = now - dt.timedelta(days=stalled_after_days)
     in_review = ProjectIdea.stage == Stage.REVIEW
     new = ProjectIdea.stage == Stage.IDEA
-    stalled = and_(ProjectIdea.stage.in_(OPEN_STAGES), ProjectIdea.stage_changed_at < cutoff)
+    stalled = is_stalled(now, stalled_after_days, activity)
+    today = now.date()
+    # Mine to review: assigned to me and waiting in review or for the changes I asked for.
+    mine = and_(
+        ProjectIdea.reviewer_id == actor.id,
+        ProjectIdea.stage.in_((Stage.REVIEW, Stage.CHANGES_REQUESTED)),
+    )
+    overdue = and_(ProjectIdea.stage == Stage.CHANGES_REQUESTED, ProjectIdea.changes_due_on < today)
     counts = session.execute(
         select(
             func.count(ProjectIdea.id).filter(in_review),
             func.count(ProjectIdea.id).filter(new),
             func.count(ProjectIdea.id).filter(stalled),
+            func.count(ProjectIdea.id).filter(mine),
+            func.count(ProjectIdea.id).filter(overdue),
         ).where(ProjectIdea.stage.in_(OPEN_STAGES))
     ).one()
 
-    def first(condition: ColumnElement[bool]) -> list[ProjectIdea]:
+    def first(condition: ColumnElement[bool], order=ProjectIdea.stage_changed_at):
         return list(
             session.scalars(
                 select(ProjectIdea)
                 .where(condition)
-                .order_by(ProjectIdea.stage_changed_at, ProjectIdea.id)
+                .order_by(order, ProjectIdea.id)
                 .limit(limit)
                 .options(*_card_options())
             )
         )
 
-    today = now.date()
     closing = session.scalars(
         select(Call)
         .where(
@@ -87,8 +105,12 @@ def team_inbox(
         in_review_count=counts[0],
         new=first(new),
         new_count=counts[1],
-        stalled=first(stalled),
+        stalled=first(stalled, last_activity(activity)),
         stalled_count=counts[2],
         closing_calls=list(closing),
         stalled_after_days=stalled_after_days,
+        mine=first(mine),
+        mine_count=counts[3],
+        overdue=first(overdue, ProjectIdea.changes_due_on),
+        overdue_count=counts[4],
     )

@@ -56,6 +56,8 @@ class Balance:
     municipalities: list[BalanceRow]
     org_types: list[BalanceRow]
     filters: ReportFilters
+    # Active ideas that give no ESF share: left out of the sums, not counted as 0 kr.
+    without_esf_share: int = 0
 
     @property
     def empty_municipalities(self) -> list[BalanceRow]:
@@ -151,7 +153,12 @@ def balance(session: Session, actor: User, filters: ReportFilters) -> Balance:
             row.esf_applied += applied
             row.esf_granted += granted
 
-    return Balance(list(rows.values()), _org_types(session, conditions), filters)
+    without = session.scalar(
+        select(func.count(ProjectIdea.id)).where(
+            ProjectIdea.stage.in_(ACTIVE_STAGES), ProjectIdea.esf_share.is_(None), *conditions
+        )
+    )
+    return Balance(list(rows.values()), _org_types(session, conditions), filters, without)
 
 
 def _org_types(session: Session, conditions: list) -> list[BalanceRow]:

@@ -9,17 +9,19 @@ from sqlalchemy import ColumnElement, Float, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from pipeline.db import UTCDateTime
 from pipeline.queries import IdeaFilters
-from pipeline.stages import BOARD_ORDER, OPEN_STAGES, Stage
+from pipeline.queries.stalled import (  # noqa: F401  (the reports' names for them)
+    STALLABLE_STAGES,
+    ActivitySource,
+    latest_of,
+)
+from pipeline.stages import BOARD_ORDER, Stage
 
 # Ideas that are still alive in the pipeline: everything but the stages nothing comes after.
 INACTIVE_STAGES = frozenset({Stage.CLOSED, Stage.WITHDRAWN, Stage.REJECTED})
 ACTIVE_STAGES = frozenset(BOARD_ORDER) - INACTIVE_STAGES
 # Planned participants count for every idea except those withdrawn or rejected.
 NOT_PLANNED_STAGES = frozenset({Stage.WITHDRAWN, Stage.REJECTED})
-# An idea can stall while it is being prepared; a parked idea rests on purpose.
-STALLABLE_STAGES = OPEN_STAGES
 STALLED_LIST_LIMIT = 25
 DEFAULT_PERIOD_DAYS = 365
 
@@ -50,24 +52,6 @@ def _days_between_sqlite(element: days_between, compiler, **kw) -> str:
     return (
         f"(julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)}))"
     )
-
-
-class latest_of(FunctionElement):  # noqa: N801
-    """The latest of several (non-null) timestamps: greatest() or SQLite's scalar max()."""
-
-    type = UTCDateTime()
-    inherit_cache = True
-    name = "latest_of"
-
-
-@compiles(latest_of)
-def _latest_default(element: latest_of, compiler, **kw) -> str:
-    return f"greatest({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(latest_of, "sqlite")
-def _latest_sqlite(element: latest_of, compiler, **kw) -> str:
-    return f"max({compiler.process(element.clauses, **kw)})"
 
 
 def median_by(value: ColumnElement, key: ColumnElement, source) -> tuple:
@@ -132,7 +116,3 @@ class ReportFilters:
         start = dt.datetime.combine(self.start, dt.time.min, dt.UTC)
         end = dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min, dt.UTC)
         return start, end
-
-
-# Other layers' activity (for example a draft's last edit) as (idea id, timestamp) columns.
-ActivitySource = tuple[ColumnElement, ColumnElement]

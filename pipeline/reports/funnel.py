@@ -5,20 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from pipeline.models import ActivityLog, Organisation, ProjectIdea, StageChange, User
+from pipeline.models import Organisation, ProjectIdea, StageChange, User
 from pipeline.queries import require_team
-from pipeline.reports.common import (
-    STALLABLE_STAGES,
-    STALLED_LIST_LIMIT,
-    ActivitySource,
-    ReportFilters,
-    days_between,
-    latest_of,
-    median_by,
-)
+from pipeline.queries.stalled import ActivitySource, last_activity, stalled
+from pipeline.reports.common import STALLED_LIST_LIMIT, ReportFilters, days_between, median_by
 from pipeline.stages import BOARD_ORDER, Stage
 
 
@@ -146,7 +139,7 @@ def funnel(
         row.median_days = round(float(median), 1)
         row.stays = int(count)
 
-    stalled_condition = _stalled(filters, now, activity)
+    stalled_condition = stalled(now, filters.stalled_after_days, activity)
     for stage, count in session.execute(
         select(ProjectIdea.stage, func.count(ProjectIdea.id))
         .where(stalled_condition, *conditions)
@@ -163,39 +156,6 @@ def funnel(
     )
 
 
-def _activity_since(cutoff: dt.datetime, sources: tuple[ActivitySource, ...]) -> ColumnElement:
-    """True when an idea has logged activity, or activity in `sources`, at or after `cutoff`."""
-    found = [
-        exists().where(ActivityLog.idea_id == ProjectIdea.id, ActivityLog.created_at >= cutoff)
-    ]
-    for idea_id, stamp in sources:
-        found.append(exists().where(idea_id == ProjectIdea.id, stamp >= cutoff))
-    return or_(*found)
-
-
-def _stalled(
-    filters: ReportFilters, now: dt.datetime, sources: tuple[ActivitySource, ...]
-) -> ColumnElement[bool]:
-    """Ideas in an open stage with no stage change, edit or other activity since the cutoff."""
-    cutoff = now - dt.timedelta(days=filters.stalled_after_days)
-    return and_(
-        ProjectIdea.stage.in_(STALLABLE_STAGES),
-        ProjectIdea.stage_changed_at < cutoff,
-        ProjectIdea.updated_at < cutoff,
-        ~_activity_since(cutoff, sources),
-    )
-
-
-def _last_activity(sources: tuple[ActivitySource, ...]) -> ColumnElement:
-    """The latest of an idea's stage change, edit and other activity (correlated subqueries)."""
-    stamps = [ProjectIdea.stage_changed_at, ProjectIdea.updated_at]
-    logged = [(ActivityLog.idea_id, ActivityLog.created_at), *sources]
-    for idea_id, stamp in logged:
-        latest = select(func.max(stamp)).where(idea_id == ProjectIdea.id).scalar_subquery()
-        stamps.append(func.coalesce(latest, ProjectIdea.stage_changed_at))
-    return latest_of(*stamps)
-
-
 def _stalled_ideas(
     session: Session,
     filters: ReportFilters,
@@ -204,11 +164,11 @@ def _stalled_ideas(
     limit: int,
 ) -> list[StalledIdea]:
     """The stalled ideas that have waited longest (at most `limit`)."""
-    last = _last_activity(sources).label("last_activity")
+    last = last_activity(sources).label("last_activity")
     query = (
         select(ProjectIdea.id, ProjectIdea.title, ProjectIdea.stage, Organisation.name, last)
         .outerjoin(Organisation, Organisation.id == ProjectIdea.lead_organisation_id)
-        .where(_stalled(filters, now, sources), *filters.conditions())
+        .where(stalled(now, filters.stalled_after_days, sources), *filters.conditions())
         .order_by(last, ProjectIdea.id)
         .limit(limit)
     )

@@ -25,12 +25,12 @@ class IdeaRow:
     municipalities: list[str]
     call: str | None
     programme_area: str
-    budget_total: int
-    esf_share: int
+    budget_total: int | None
+    esf_share: int | None
     esf_granted: int | None
-    women: int
-    men: int
-    total: int
+    women: int | None
+    men: int | None
+    total: int | None
     submitted_on: dt.date | None
     updated_at: dt.datetime
 

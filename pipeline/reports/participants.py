@@ -22,6 +22,7 @@ class ParticipantRow:
     women: int = 0
     men: int = 0
     total: int = 0
+    without_figures: int = 0  # ideas that give no participant figure at all (not counted as 0)
 
     @property
     def unspecified(self) -> int:
@@ -45,6 +46,11 @@ def _participant_sums() -> tuple:
         func.coalesce(func.sum(ProjectIdea.participants_women), 0),
         func.coalesce(func.sum(ProjectIdea.participants_men), 0),
         func.coalesce(func.sum(ProjectIdea.participants_total), 0),
+        func.count(ProjectIdea.id).filter(
+            ProjectIdea.participants_women.is_(None),
+            ProjectIdea.participants_men.is_(None),
+            ProjectIdea.participants_total.is_(None),
+        ),
     )
 
 
@@ -73,7 +79,7 @@ def participants(session: Session, actor: User, filters: ReportFilters) -> Parti
     per_kommun = (
         select(
             idea_municipality.c.municipality_id.label("municipality_id"),
-            *(c.label(n) for c, n in zip(_participant_sums(), ("n", "w", "m", "t"), strict=True)),
+            *(c.label(n) for c, n in zip(_participant_sums(), "nwmtx", strict=True)),
         )
         .join(ProjectIdea, ProjectIdea.id == idea_municipality.c.idea_id)
         .where(*planned)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, update
 
 from pipeline.errors import NotAllowed, NotFound
-from pipeline.models import Call, Role, Visibility, utcnow
+from pipeline.models import ActivityLog, Call, Role, Visibility, utcnow
 from pipeline.queries import (
     IdeaFilters,
     board_columns,
@@ -188,7 +188,12 @@ def test_inbox_for_the_team(session, world):
     new = make_idea(session, world["lead"], title="Ny")
     old = make_idea(session, world["lead"], title="Gammal")
     old.stage = Stage.REVIEW  # the way there is the drafting module's business
-    old.stage_changed_at = utcnow() - dt.timedelta(days=45)
+    # Stalled: no stage change, edit or logged activity for 45 days.
+    old.stage_changed_at = old.updated_at = utcnow() - dt.timedelta(days=45)
+    session.flush()
+    session.execute(
+        update(ActivityLog).where(ActivityLog.idea_id == old.id).values(created_at=old.updated_at)
+    )
     today = dt.date.today()
     soon = Call(
         name="Snart",

@@ -108,7 +108,7 @@ def test_update_logs_changed_fields(session, world):
         select(ActivityLog).filter_by(idea_id=idea.id, action="idea.update")
     ).one()
     assert entry.details["changed"]["municipalities"] == [[ume.id], sorted([ume.id, ske.id])]
-    assert entry.details["changed"]["esf_share"] == [0, 50]
+    assert entry.details["changed"]["esf_share"] == [None, 50]
     assert (
         update_idea(session, world["lead"], idea, data_for(idea, budget_total=100, esf_share=50))
         == {}

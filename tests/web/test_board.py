@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import event, insert, select
@@ -181,7 +182,11 @@ def test_team_gathers_ideas_into_a_regional_project(app, client, world):
 def test_bad_gathering_is_explained_not_a_500(app, client, world, form):
     sign_in(app, client, world["support"])
     response = client.post("/regionala-projekt/samla", data=form)
-    assert response.status_code == 302 and response.location.endswith("/ideer")
+    if response.status_code == 302:  # an idea the list cannot show: back to the list
+        assert response.location.endswith("/ideer")
+    else:  # the list again, with the message at the gathering form
+        assert response.status_code == 400
+        assert 'class="error-message"' in response.get_data(as_text=True).split('id="samla"')[1]
     with app.app_context():
         assert not db.session().scalars(select(ProjectIdea).filter_by(is_regional=True)).all()
 
@@ -242,3 +247,31 @@ def test_query_count_does_not_grow_with_the_data(app, client, world, path):
     _bulk_ideas(app, 200, org_id)
     many = _statements(app, client, path)
     assert few == many, f"{path}: {few} statements with few ideas, {many} with many"
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("sv", "Välj ett regionalt projekt eller skriv ett namn på ett nytt."),
+        ("en", "Choose a regional project or write the name of a new one."),
+    ],
+)
+def test_gathering_without_a_name_keeps_the_ticked_ideas(app, client, world, lang, message):
+    sign_in(app, client, world["support"])
+    client.post("/sprak", data={"locale": lang})
+    back = "/ideer?sortera=title&ordning=stigande"
+    response = client.post(
+        "/regionala-projekt/samla",
+        data={"idea_ids": [str(world["ume"]), str(world["ske"])], "new_title": " ", "next": back},
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    for idea_id in (world["ume"], world["ske"]):
+        assert f'value="{idea_id}" id="pick-{idea_id}" checked' in page
+    gather = page.split('id="samla"', 1)[1]
+    assert f'<p class="error-message" id="new_title-error">{message}</p>' in gather
+    assert re.search(r'<input[^>]*id="new_title"[^>]*aria-invalid="true"[^>]*autofocus', gather)
+    assert 'name="next" value="/ideer?sortera=title&amp;ordning=stigande"' in page
+    assert 'aria-sort="ascending"' in page  # the list as it was: sorted by title
+    with app.app_context():
+        assert not db.session().scalars(select(ProjectIdea).filter_by(is_regional=True)).all()

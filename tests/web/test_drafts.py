@@ -3,6 +3,7 @@ restore, checklists, sign-off and section comments."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -12,9 +13,11 @@ from sqlalchemy import select
 
 from drafting.demo import complete_sections, weak_sections
 from drafting.models import ChecklistOverride, Draft, SectionComment, SectionRevision, SignOff
+from drafting.review import sign_off as review_sign_off
 from drafting.revisions import get_or_create_draft, latest_revision, save_section
-from pipeline.models import IdeaPartner, Role
+from pipeline.models import IdeaPartner, Role, User
 from pipeline.queries import get_idea
+from pipeline.services import advance_stage
 from pipeline.stages import Stage
 from tests.factories import make_idea, make_org, make_user
 from tests.web.people import sign_in
@@ -228,20 +231,34 @@ def test_read_only_when_ready(app, client, world):
     assert response.status_code == 400
 
 
+def _jamstalldhet_rows(app):
+    with app.app_context():
+        from drafting.review import checklists
+
+        session = db.session()
+        return checklists(session, session.scalars(select(Draft)).one())["jamstalldhet"]
+
+
+def _table_post(rows, **changes):
+    """The checklist table as the browser posts it, each row as shown, with `changes`."""
+    data = {}
+    for row in rows:
+        data[f"met-{row.key}"] = "1" if row.met else "0"
+        data[f"reason-{row.key}"] = row.decision.reason if row.decision else ""
+    data.update(changes)
+    return data
+
+
 @pytest.mark.parametrize("role", ["owner", "partner", "support", "admin"])
 def test_checklist_and_level_decisions_are_for_the_team(app, client, world, role):
     fill(app, world, weak_sections())
     client = as_(app, client, world, role)
     overview = client.get(world.url("")).get_data(as_text=True)
-    assert "Checklistor" in overview and "Belägg" not in overview
-    with app.app_context():
-        from drafting.review import checklists
-
-        session = db.session()
-        draft = session.scalars(select(Draft)).one()
-        item = checklists(session, draft)["jamstalldhet"][0]
-    data = {"principle": "jamstalldhet", "item": item.key, "met": "1", "reason": "Se bilaga."}
-    response = client.post(world.url("/checklista"), data=data)
+    assert "Checklistor" in overview and "Belägg (" not in overview
+    rows = _jamstalldhet_rows(app)
+    item = rows[0]
+    data = _table_post(rows, **{f"met-{item.key}": "1", f"reason-{item.key}": "Se bilaga."})
+    response = client.post(world.url("/checklista/jamstalldhet"), data=data)
     level = client.post(
         world.url("/niva"),
         data={"principle": "tillganglighet", "level": "concrete", "reason": "Bilaga 3."},
@@ -251,30 +268,64 @@ def test_checklist_and_level_decisions_are_for_the_team(app, client, world, role
     if role in ("support", "admin"):
         assert response.status_code == 302 and level.status_code == 302
         found = [(d.item_key, d.met, d.reason) for d in decisions]
-        assert found == [(item.key, True, "Se bilaga.")]
+        assert found == [(item.key, True, "Se bilaga.")]  # only the changed row is saved
         overview = client.get(world.url("")).get_data(as_text=True)
         assert "Se bilaga." in overview and "Bilaga 3." in overview
-        assert "Spara bedömning" in overview
+        assert "Spara checklistan för Jämställdhet" in overview
+        # The same table posted again changes nothing.
+        again = client.post(
+            world.url("/checklista/jamstalldhet"), data=_table_post(_jamstalldhet_rows(app))
+        )
+        assert again.status_code == 302
+        with app.app_context():
+            assert len(db.session().scalars(select(ChecklistOverride)).all()) == 1
     else:
         assert response.status_code == 403 and level.status_code == 403
         assert decisions == []
-        assert "Spara bedömning" not in overview
+        assert "Spara checklistan" not in overview
+
+
+def test_one_table_per_principle_with_one_button(app, client, world):
+    fill(app, world, weak_sections())
+    client = as_(app, client, world, "support")
+    overview = client.get(world.url("")).get_data(as_text=True)
+    rows = _jamstalldhet_rows(app)
+    section = overview.split('id="princip-jamstalldhet"', 1)[1].split("</section>", 1)[0]
+    assert section.count('class="checklist-table"') == 1
+    assert section.count("<button") == 2  # the checklist's one button, and the level's
+    assert section.count('type="radio"') == 2 * len(rows)
 
 
 def test_override_without_reason_is_refused_with_a_message(app, client, world):
     fill(app, world, weak_sections())
     client = as_(app, client, world, "support")
-    with app.app_context():
-        from drafting.review import checklists
-
-        session = db.session()
-        item = checklists(session, session.scalars(select(Draft)).one())["jamstalldhet"][0]
-    response = client.post(
-        world.url("/checklista"),
-        data={"principle": "jamstalldhet", "item": item.key, "met": "1", "reason": ""},
-        follow_redirects=True,
+    rows = _jamstalldhet_rows(app)
+    item, other = rows[0], rows[1]
+    # The checker says "not met" here; choosing "met" overrides it and needs a reason.
+    assert not item.auto_met
+    data = _table_post(
+        rows, **{f"met-{item.key}": "1", f"reason-{item.key}": "  ", f"reason-{other.key}": "Ok."}
     )
-    assert "Ange ett skäl för beslutet." in response.get_data(as_text=True)
+    response = client.post(world.url("/checklista/jamstalldhet"), data=data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    rid = f"reason-jamstalldhet-{item.key}"
+    row = html.split(f'id="q-jamstalldhet-{item.key}"', 1)[1].split("</tr>", 1)[0]
+    assert f'<p class="error-message" id="{rid}-error">Ange ett skäl för beslutet.</p>' in row
+    assert re.search(rf'<textarea id="{rid}"[^>]*aria-invalid="true"[^>]*autofocus', row)
+    assert re.search(rf'name="met-{item.key}" value="1" checked', row)
+    assert ">Ok.</textarea>" in html  # the other row's reason is kept too
+    assert html.count("autofocus") == 1
+    with app.app_context():
+        assert db.session().scalars(select(ChecklistOverride)).all() == []
+    # The level form: its reason, kept at its field.
+    response = client.post(
+        world.url("/niva"), data={"principle": "tillganglighet", "level": "concrete"}
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'id="level-reason-tillganglighet-error">Ange ett skäl' in html
+    assert re.search(r'<option selected value="concrete">|<option value="concrete" selected', html)
 
 
 @pytest.mark.parametrize("role", ["owner", "support"])
@@ -399,3 +450,55 @@ def test_marked_segments_skip_spans_that_no_longer_fit():
         (" Fyra.", False),
     ]
     assert marked_segments("", []) == []
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_resubmitting_unchanged_needs_a_reply_shown_in_the_history(app, client, world, lang):
+    fill(app, world, complete_sections(), stage=Stage.REVIEW)
+    with app.app_context():
+        session = db.session()
+        draft = session.scalars(select(Draft)).one()
+        for revision in session.scalars(select(SectionRevision)):
+            revision.created_at -= dt.timedelta(minutes=5)  # saved well before the request
+        support = session.get(User, world.users["support"])
+        review_sign_off(session, support, draft)
+        advance_stage(session, support, draft.idea, Stage.CHANGES_REQUESTED, "Förtydliga.")
+        session.commit()
+    client = as_(app, client, world, "owner")
+    client.post("/sprak", data={"locale": lang})
+    idea_page = client.get(f"/ideer/{world.idea}").get_data(as_text=True)
+    assert ("skriv här varför inget behöver ändras" if lang == "sv" else "say here why") in (
+        idea_page
+    )
+    response = client.post(f"/ideer/{world.idea}/flytta", data={"target": "review", "comment": ""})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert ("inte ändrats sedan kompletteringen" if lang == "sv" else "has not changed since") in (
+        html
+    )
+    overview = client.get(world.url("")).get_data(as_text=True)
+    assert ("komplettering begärdes" if lang == "sv" else "changes were requested") in overview
+    assert ("har inte ändrats sedan kompletteringen" if lang == "sv" else "has not changed") in (
+        overview
+    )
+    with app.app_context():
+        session = db.session()
+        owner = session.get(User, world.users["owner"])
+        draft = session.scalars(select(Draft)).one()
+        base = latest_revision(session, draft, "syfte")
+        save_section(session, owner, draft, "syfte", "Syftet, förtydligat.", base.id)
+        number = draft.revision_count
+        session.commit()
+    overview = client.get(world.url("")).get_data(as_text=True)
+    assert f"/jamfor?fran={number - 1}&amp;till={number}" in overview
+    compare = client.get(world.url(f"/jamfor?fran={number - 1}&till={number}"))
+    assert "förtydligat" in compare.get_data(as_text=True)
+    response = client.post(
+        f"/ideer/{world.idea}/flytta",
+        data={"target": "review", "comment": "Budgeten är redan uppdelad per år."},
+    )
+    assert response.status_code == 302
+    team = as_(app, client, world, "support")
+    assert "Budgeten är redan uppdelad per år." in team.get(f"/ideer/{world.idea}").get_data(
+        as_text=True
+    )

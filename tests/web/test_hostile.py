@@ -246,6 +246,7 @@ class World:
         values = {
             "idea_id": idea_id,
             "key": "syfte",
+            "principle": "jamstalldhet",
             "comment_id": 1,
             "revision_id": self.revision,
             "job_id": self.job or 1,

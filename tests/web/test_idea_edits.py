@@ -61,6 +61,11 @@ def _version_on_page(client, idea_id: int) -> str:
     return re.search(r'name="version"[^>]*value="(\d+)"', page).group(1)
 
 
+def _figure(value: int | None) -> str:
+    """A number field as the browser sends it: empty when nothing was given."""
+    return "" if value is None else str(value)
+
+
 def _full_post(app, idea_id: int, version: str, **changes) -> dict:
     """What a browser sends for the edit form as loaded, with `changes`."""
     idea = _load(app, idea_id)
@@ -71,15 +76,15 @@ def _full_post(app, idea_id: int, version: str, **changes) -> dict:
         "background": idea.background,
         "purpose": idea.purpose,
         "target_groups": idea.target_groups,
-        "participants_women": str(idea.participants_women),
-        "participants_men": str(idea.participants_men),
-        "participants_total": str(idea.participants_total),
+        "participants_women": _figure(idea.participants_women),
+        "participants_men": _figure(idea.participants_men),
+        "participants_total": _figure(idea.participants_total),
         "municipality_ids": ["", *(str(m.id) for m in idea.municipalities)],
         "partner_ids": ["", *(str(p.organisation_id) for p in idea.partners)],
         "programme_area": "",
         "call_id": "",
-        "budget_total": str(idea.budget_total),
-        "esf_share": str(idea.esf_share),
+        "budget_total": _figure(idea.budget_total),
+        "esf_share": _figure(idea.esf_share),
         "period_start": "",
         "period_end": "",
         "contact_name": idea.contact_name,

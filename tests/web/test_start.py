@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from sqlalchemy import select, update
 
-from pipeline.models import Call, Role, utcnow
+from pipeline.models import ActivityLog, Call, ProjectIdea, Role, utcnow
 from pipeline.stages import Stage
 from tests.factories import make_idea, make_org, make_user
 from tests.web.people import sign_in
@@ -28,7 +30,12 @@ def world(app):
         review.stage = Stage.REVIEW
         stalled = make_idea(session, actor, title="Stillastående")
         stalled.stage = Stage.PRESTUDY
-        stalled.stage_changed_at = utcnow() - dt.timedelta(days=40)
+        long_ago = utcnow() - dt.timedelta(days=40)
+        stalled.stage_changed_at = stalled.updated_at = long_ago
+        session.flush()
+        session.execute(
+            update(ActivityLog).where(ActivityLog.idea_id == stalled.id).values(created_at=long_ago)
+        )
         make_idea(session, stranger, title="Någon annans")
         today = dt.date.today()
         session.add(
@@ -98,3 +105,21 @@ def test_menu_marks_the_current_page(app, client, world):
     sign_in(app, client, world["actor"])
     page = client.get("/").get_data(as_text=True)
     assert 'href="/tavla"' not in page and "Mina idéer" in page
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_missing_sections_are_links_into_the_editor(app, client, world, lang):
+    with app.app_context():
+        session = db.session()
+        idea = session.scalars(select(ProjectIdea).filter_by(title="Granska mig")).one()
+        idea.stage = Stage.DRAFTING
+        session.commit()
+        idea_id = idea.id
+    sign_in(app, client, world["actor"])
+    client.post("/sprak", data={"locale": lang})
+    page = client.get("/").get_data(as_text=True)
+    card = page.split("Granska mig", 1)[1].split('<li class="card">', 1)[0]
+    links = re.findall(rf'<a href="/ideer/{idea_id}/ansokan/avsnitt/(\w+)">([^<]+)</a>', card)
+    assert ("sammanfattning", "Sammanfattning" if lang == "sv" else "Summary") in links
+    assert len(links) > 3
+    assert "Fill in every mandatory section" not in card and "Saknas:" not in card

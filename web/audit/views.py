@@ -16,36 +16,12 @@ from flask_login import current_user
 from pipeline import accounts, audit
 from pipeline.services import log_activity
 from web import db
+from web.audit.labels import action_label, describe, entity_label
 from web.extensions import login_manager
 from web.params import parse_date, parse_id, parse_page
 
 bp = Blueprint("audit", __name__, url_prefix="/admin")
 
-ACTION_LABELS = {
-    "auth.login": _l("Inloggning"),
-    "auth.reset_requested": _l("Begärde nytt lösenord"),
-    "idea.create": _l("Skapade en idé"),
-    "idea.update": _l("Ändrade en idé"),
-    "idea.stage": _l("Flyttade en idé till ett annat skede"),
-    "comment.create": _l("Kommenterade en idé"),
-    "user.invite": _l("Bjöd in en person"),
-    "user.reinvite": _l("Skickade en ny inbjudan"),
-    "user.update": _l("Ändrade en användare (namn, roll, organisation eller status)"),
-    "user.password": _l("Bytte lösenord"),
-    "user.sign_out_everywhere": _l("Loggade ut överallt"),
-    "person.export": _l("Hämtade en persons uppgifter"),
-    "person.remove": _l("Tog bort en person"),
-    "file.download": _l("Laddade ner en fil"),
-    "job.export": _l("Startade en export till Word"),
-    "job.import": _l("Startade en import från Word"),
-    "audit.export": _l("Laddade ner händelseloggen"),
-    "draft.create": _l("Påbörjade en ansökan"),
-    "draft.save": _l("Sparade ett avsnitt"),
-    "organisation.create": _l("Registrerade en organisation"),
-    "organisation.update": _l("Ändrade en organisation"),
-    "call.create": _l("Registrerade en utlysning"),
-    "call.update": _l("Ändrade en utlysning"),
-}
 # The filter's groups ("idea." matches every idea action).
 ACTION_GROUPS = {
     "auth.": _l("Alla inloggningshändelser"),
@@ -68,26 +44,12 @@ def _admins_only():
 
 @bp.context_processor
 def _helpers() -> dict[str, object]:
-    return {"accounts": accounts, "action_label": action_label, "describe": describe}
-
-
-def action_label(action: str) -> str:
-    label = ACTION_LABELS.get(action)
-    return str(label) if label is not None else action
-
-
-def describe(details: object, limit: int = 300) -> str:
-    """The details of an entry as short plain text (escaped by the template)."""
-    if not details:
-        return ""
-    if isinstance(details, dict):
-        parts = [
-            f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in details.items()
-        ]
-        text = "; ".join(parts)
-    else:
-        text = json.dumps(details, ensure_ascii=False)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return {
+        "accounts": accounts,
+        "action_label": action_label,
+        "entity_label": entity_label,
+        "describe": describe,
+    }
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -144,7 +106,20 @@ def download():
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(["id", "time_utc", "user_id", "user", "action", "entity", "idea_id", "details"])
+    writer.writerow(
+        [
+            "id",
+            "time_utc",
+            "user_id",
+            "user",
+            "action",
+            "entity",
+            "idea_id",
+            "details",
+            "action_text",
+            "details_text",
+        ]
+    )
     for entry in audit.iter_entries(session, current_user, filters, limit=CSV_LIMIT):
         writer.writerow(
             _safe(v)
@@ -157,6 +132,8 @@ def download():
                 f"{entry.entity_type} {entry.entity_id or ''}".strip(),
                 entry.idea_id or "",
                 json.dumps(entry.details, ensure_ascii=False) if entry.details else "",
+                action_label(entry.action),
+                describe(entry.details, entry.action, limit=10_000),
             )
         )
     log_activity(session, current_user, "audit.export", current_user, filters=args)

@@ -16,8 +16,9 @@ PARAMS = {
     "utlysning": "call_id",
     "skede": "stage",
     "q": "text",
+    "granskare": "reviewer_id",
 }
-_INT_FIELDS = {"municipality_id", "organisation_id", "call_id"}
+_INT_FIELDS = {"municipality_id", "organisation_id", "call_id", "reviewer_id"}
 _STAGES = {s.value: s for s in Stage}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, StringField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Length, ValidationError
 
 from pipeline.services import TITLE_MAX
 from web.ideas.forms import IdMultipleField, IdSelectField
@@ -26,7 +26,8 @@ class LinkForm(FlaskForm):
     regional_id = IdSelectField(_l("Befintligt regionalt projekt"))
     new_title = StringField(
         _l("Eller ett nytt regionalt projekt med namnet"),
-        validators=[Optional(), Length(max=TITLE_MAX, message=_l("Högst %(max)d tecken."))],
+        # No Optional(): it would stop the chain on an empty name before validate_new_title.
+        validators=[Length(max=TITLE_MAX, message=_l("Högst %(max)d tecken."))],
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
     )
 

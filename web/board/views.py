@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlsplit
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from drafting.review import levels_for_ideas
 from pipeline.errors import NotAllowed, NotFound, PipelineError
 from pipeline.i18n import Text
+from pipeline.models import utcnow
 from pipeline.queries import (
     board_columns,
     filter_options,
@@ -16,6 +20,7 @@ from pipeline.queries import (
     ideas_by_ids,
     move_options,
     regional_projects,
+    regional_sum,
     require_team,
 )
 from pipeline.services import link_to_regional_project, unlink_from_regional_project
@@ -56,6 +61,7 @@ def board():
         column_args={k: v for k, v in filter_args(filters).items() if k != "skede"},
         options=filter_options(session),
         total=sum(c.count for c in columns),
+        today=utcnow().date(),
     )
 
 
@@ -72,8 +78,14 @@ def regional_index():
 @login_required
 def regional(project_id: int):
     """A regional project: its member ideas, each in its own stage."""
-    project = get_regional_project(db.session(), current_user, project_id)
-    return render_template("board/regional.html", project=project)
+    session = db.session()
+    project = get_regional_project(session, current_user, project_id)
+    return render_template(
+        "board/regional.html",
+        project=project,
+        total=regional_sum(session, current_user, project),
+        levels=levels_for_ideas(session, [m.id for m in project.member_ideas]),
+    )
 
 
 @bp.post("/regionala-projekt/samla")
@@ -88,10 +100,7 @@ def link():
         [(None, ""), *((p.id, p.title) for p in regional_projects(session, current_user))]
     )
     if not form.validate():
-        for messages in form.errors.values():
-            for message in messages:
-                flash(str(message), "error")
-        return redirect(back)
+        return _gather_refused(form, back)
     try:
         ideas = ideas_by_ids(session, current_user, form.idea_ids.data)
         existing = (
@@ -104,15 +113,26 @@ def link():
         )
     except PipelineError as error:
         session.rollback()
-        for message in error.details or [error.text]:
-            flash(message.get(locale()), "error")
-        return redirect(back)
+        if error.status != 400:
+            for message in error.details or [error.text]:
+                flash(message.get(locale()), "error")
+            return redirect(back)
+        form.form_errors.extend(m.get(locale()) for m in error.details or [error.text])
+        return _gather_refused(form, back)
     session.commit()
     flash(
         _("%(count)d idéer ingår nu i %(title)s.", count=len(ideas), title=project.title),
         "success",
     )
     return redirect(url_for("board.regional", project_id=project.id))
+
+
+def _gather_refused(form: LinkForm, back: str):
+    """The list the form came from, again, with the ticked ideas and the messages at the form."""
+    from web.ideas.views import list_page
+
+    query = MultiDict(parse_qsl(urlsplit(back).query))
+    return list_page(query, gather=form, next_url=back, status=400)
 
 
 @bp.post("/regionala-projekt/<int:project_id>/ta-bort/<int:idea_id>")

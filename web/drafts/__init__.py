@@ -65,6 +65,7 @@ def evidence_text(item: Any) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the drafts pages and the helpers the idea page can call."""
+    from web.drafts import overview  # noqa: F401  (the overview's routes join the blueprint)
     from web.drafts.views import bp
 
     app.jinja_env.globals.update(
@@ -74,5 +75,6 @@ def init_app(app: Flask) -> None:
         level_label=review.level_label,
         function_label=review.function_label,
         principle_label=review.principle_label,
+        void_reason_label=review.void_reason_label,
     )
     app.register_blueprint(bp)

@@ -7,8 +7,6 @@ import re
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import Session
-from wtforms.fields.choices import SelectChoice
 
 from drafting import review, section_comments
 from drafting.checker.results import Level
@@ -23,9 +21,7 @@ from drafting.revisions import (
     diff_texts,
     get_or_create_draft,
     latest_revisions,
-    level_history,
     restore_revision,
-    revisions,
     save_section,
     section_of,
     template_for,
@@ -34,7 +30,7 @@ from pipeline.errors import PipelineError
 from pipeline.models import ProjectIdea, Visibility
 from pipeline.queries import get_idea
 from web import db
-from web.drafts.forms import ChecklistForm, CommentForm, LevelForm, SectionForm
+from web.drafts.forms import CommentForm, SectionForm
 from web.i18n import locale
 from web.params import parse_int
 
@@ -116,47 +112,6 @@ def _editor_context(idea: ProjectIdea, draft: Draft, key: str) -> dict:
         "previous": template.sections[position - 1] if position > 0 else None,
         "next": template.sections[position + 1] if position + 1 < len(template.sections) else None,
     }
-
-
-@bp.get("")
-@login_required
-def overview(idea_id: int):
-    """The draft at a glance: levels, checklists, sign-off, revisions."""
-    idea, draft = _load(idea_id)
-    session = db.session()
-    run = current_check(session, draft)
-    levels = review.principle_levels(session, draft, run)
-    session.commit()
-    level_forms = {}
-    for level in levels:
-        form = LevelForm(formdata=None, principle=level.principle)
-        form.level.choices = [
-            SelectChoice("", _("Ingen – använd kontrollens nivå")),
-            *[SelectChoice(v, review.level_label(v).get(locale())) for v in review.LEVELS],
-        ]
-        if level.override is not None:
-            form.level.data = level.override.level
-        level_forms[level.principle] = form
-    return render_template(
-        "drafts/overview.html",
-        idea=idea,
-        draft=draft,
-        template=template_for(draft),
-        latest=latest_revisions(session, draft),
-        run=run,
-        levels=levels,
-        general_findings=[f for f in check_result(run).findings if not f.section],
-        history=level_history(session, draft),
-        checklists=review.checklists(session, draft, run),
-        level_forms=level_forms,
-        sign_off=review.active_sign_off(session, draft),
-        sign_offs=review.sign_offs(session, draft),
-        revisions=revisions(session, draft),
-        comment_counts=section_comments.open_comment_counts(session, current_user, draft),
-        missing=review.missing_sections(session, draft, draft.template_key),
-        below=review.principles_below_gate(session, draft),
-        can_edit=can_edit_draft(draft, current_user),
-    )
 
 
 @bp.get("/avsnitt/<key>")
@@ -338,99 +293,3 @@ def resolve(idea_id: int, comment_id: int):
     return redirect(
         url_for("drafts.section", idea_id=idea_id, key=found.section_key) + "#kommentarer"
     )
-
-
-def _principle_anchor(form: ChecklistForm | LevelForm) -> str:
-    """The overview's anchor for the posted principle; none for a value that is not a key."""
-    principle = form.principle.data or ""
-    return f"#princip-{principle}" if _PRINCIPLE_KEY.fullmatch(principle) else ""
-
-
-@bp.post("/checklista")
-@login_required
-def checklist_decision(idea_id: int):
-    """The team confirms or overrides a checklist question."""
-    idea, draft = _load(idea_id)
-    session = db.session()
-    form = ChecklistForm()
-    if not form.validate_on_submit():
-        flash(_("Välj uppfyllt eller inte uppfyllt."), "error")
-    else:
-        _decide(
-            session,
-            lambda: review.set_checklist_override(
-                session,
-                current_user,
-                draft,
-                form.principle.data,
-                form.item.data,
-                form.met.data == "1",
-                form.reason.data or "",
-            ),
-            _("Bedömningen är sparad."),
-        )
-    return redirect(url_for("drafts.overview", idea_id=idea_id) + _principle_anchor(form))
-
-
-def _decide(session: Session, change, message: str) -> None:
-    """Save a team decision: commit with `message`, or roll back and flash why it was refused
-    (a refusal for bad input; other domain errors reach the error pages)."""
-    try:
-        change()
-    except PipelineError as error:
-        if error.status != 400:
-            raise
-        session.rollback()
-        flash(_error_text(error), "error")
-    else:
-        session.commit()
-        flash(message, "success")
-
-
-@bp.post("/niva")
-@login_required
-def level_decision(idea_id: int):
-    """The team judges a principle's level itself, or hands it back to the checker."""
-    idea, draft = _load(idea_id)
-    session = db.session()
-    form = LevelForm()
-    if not form.validate_on_submit():
-        flash(_("Välj en nivå."), "error")
-    else:
-        _decide(
-            session,
-            lambda: review.set_level_override(
-                session,
-                current_user,
-                draft,
-                form.principle.data,
-                form.level.data or None,
-                form.reason.data or "",
-            ),
-            _("Bedömningen av nivån är sparad."),
-        )
-    return redirect(url_for("drafts.overview", idea_id=idea_id) + _principle_anchor(form))
-
-
-@bp.post("/godkann")
-@login_required
-def sign_off(idea_id: int):
-    """A support-team member signs off the latest revision."""
-    idea, draft = _load(idea_id)
-    session = db.session()
-    row = review.sign_off(session, current_user, draft)
-    session.commit()
-    flash(_("Revision %(number)s är godkänd.", number=row.revision_number), "success")
-    return redirect(url_for("drafts.overview", idea_id=idea_id) + "#godkannande")
-
-
-@bp.post("/godkann/aterkalla")
-@login_required
-def revoke(idea_id: int):
-    """Withdraw the sign-off of the latest revision."""
-    idea, draft = _load(idea_id)
-    session = db.session()
-    review.revoke_sign_off(session, current_user, draft)
-    session.commit()
-    flash(_("Godkännandet är återkallat."), "info")
-    return redirect(url_for("drafts.overview", idea_id=idea_id) + "#godkannande")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable
 
@@ -36,7 +35,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from pipeline.models import ProjectIdea, Visibility
 from pipeline.services import TEXT_MAX, TITLE_MAX, IdeaData
-from web.params import DATE_MAX, DATE_MIN, parse_id, parse_int
+from web.params import DATE_MAX, DATE_MIN, parse_id, parse_int, read_date
 
 SHORT_MAX = 120
 PHONE_MAX = 40
@@ -107,7 +106,32 @@ class WholeNumberField(Field):
 
 
 class LocalDateField(DateField):
-    """A date as YYYY-MM-DD with a Swedish message for anything else."""
+    """A date typed as year-month-day (ÅÅÅÅ-MM-DD), the same in both languages.
+
+    A text input, not type="date": Chromium shows that in the browser's own order (mm/dd/yyyy
+    in English) and typed digits land in the wrong parts. app.js adds a button that opens the
+    browser's date picker and writes the picked day here as ÅÅÅÅ-MM-DD.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault(
+            "render_kw",
+            {
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "class": "date",
+                "size": "10",
+                "data-date-picker": "1",
+            },
+        )
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.isoformat() if self.data else ""
 
     def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist:
@@ -115,11 +139,9 @@ class LocalDateField(DateField):
         if not valuelist[0].strip():
             self.data = None
             return
-        try:
-            self.data = dt.date.fromisoformat(valuelist[0].strip())
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-09-01.")) from None
+        self.data = read_date(valuelist[0])
+        if self.data is None:
+            raise ValueError(_l("Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-09-01."))
         if not DATE_MIN <= self.data <= DATE_MAX:
             self.data = None
             raise ValueError(_l("Skriv ett datum mellan år 1900 och 2200."))
@@ -192,6 +214,11 @@ class CheckboxesField(IdMultipleField):
     option_widget = CheckboxInput()
 
 
+# Long texts get no HTML maxlength: the browser would cut a paste without a word. The server
+# refuses a text over the limit and shows it again, whole, with the counter saying how much over.
+NO_CUT = {"maxlength": False}
+
+
 def _text(label, hint_max: int, *validators) -> TextAreaField:
     return TextAreaField(
         label,
@@ -201,6 +228,7 @@ def _text(label, hint_max: int, *validators) -> TextAreaField:
             *validators,
         ],
         filters=[_newlines, _strip],
+        render_kw=NO_CUT,
     )
 
 
@@ -316,7 +344,8 @@ class NewIdeaForm(FlaskForm):
             raise ValidationError(_l("Totalt antal deltagare måste vara minst kvinnor + män."))
 
     def validate_esf_share(self, field: Field) -> None:
-        if field.data is not None and field.data > (self.budget_total.data or 0):
+        budget = self.budget_total.data
+        if field.data is not None and budget is not None and field.data > budget:
             raise ValidationError(_l("Sökt ESF-stöd kan inte vara större än total budget."))
 
     def validate_period_end(self, field: Field) -> None:
@@ -352,8 +381,6 @@ class NewIdeaForm(FlaskForm):
         values = {name: self[name].data for name in IDEA_FIELDS}
         for name in ("summary", "background", "purpose", "target_groups"):
             values[name] = values[name] or ""
-        for name in NUMBER_FIELDS:
-            values[name] = values[name] or 0
         for name in ("contact_name", "contact_email", "contact_phone"):
             values[name] = values[name] or ""
         area = self.programme_area.data or ""
@@ -413,6 +440,7 @@ class MoveForm(FlaskForm):
         _l("Kommentar till flytten"),
         validators=[Optional(), Length(max=TEXT_MAX, message=_l("Högst %(max)d tecken."))],
         filters=[_newlines, _strip],
+        render_kw=NO_CUT,
     )
     submitted_on = LocalDateField(_l("Datum då ansökan skickades in"), validators=[Optional()])
     esf_diarienummer = StringField(
@@ -424,6 +452,7 @@ class MoveForm(FlaskForm):
         filters=[_strip],
     )
     esf_granted = _amount(_l("Beviljat ESF-stöd (kr)"))
+    changes_due_on = LocalDateField(_l("Sista dag för kompletteringen"), validators=[Optional()])
 
     def set_targets(self, targets: Iterable[str]) -> None:
         self.target.choices = choices((t, t) for t in targets)
@@ -443,6 +472,7 @@ class CommentForm(FlaskForm):
             Length(max=TEXT_MAX, message=_l("Högst %(max)d tecken.")),
         ],
         filters=[_newlines, _strip],
+        render_kw=NO_CUT,
     )
     visibility = RadioField(
         _l("Vem ser kommentaren?"),
@@ -455,3 +485,9 @@ class CommentForm(FlaskForm):
         default=Visibility.SHARED.value,
         validate_choice=True,
     )
+
+
+class ReviewerForm(FlaskForm):
+    """The support team names who reviews an idea."""
+
+    reviewer_id = IdSelectField(_l("Granskare"))

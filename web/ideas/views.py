@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 
 from pipeline.errors import EditConflict, InvalidData, NotAllowed, PipelineError
-from pipeline.models import Call, Municipality, Organisation, ProjectIdea, Visibility
+from pipeline.models import Call, Municipality, Organisation, ProjectIdea, User, Visibility, utcnow
 from pipeline.queries import (
     SORTS,
     comments_for,
@@ -19,6 +19,7 @@ from pipeline.queries import (
     move_options,
     regional_projects,
 )
+from pipeline.reviewers import assign_reviewer, reviewers
 from pipeline.services import (
     add_comment,
     advance_stage,
@@ -30,7 +31,15 @@ from pipeline.stages import Stage
 from web import db
 from web.board.filters import filter_args, page_number, parse_filters
 from web.i18n import locale
-from web.ideas.forms import IDEA_FIELDS, CommentForm, EditIdeaForm, MoveForm, NewIdeaForm
+from web.ideas.forms import (
+    IDEA_FIELDS,
+    CommentForm,
+    EditIdeaForm,
+    MoveForm,
+    NewIdeaForm,
+    ReviewerForm,
+    choices,
+)
 from web.security import safe_next
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideer")
@@ -109,21 +118,30 @@ def _differences(session: Session, form: EditIdeaForm, idea: ProjectIdea, data) 
 @login_required
 def index():
     """Every idea the user may see, filtered, sorted and paged; the team can gather them."""
+    return list_page(request.args)
+
+
+def list_page(args, *, gather=None, next_url: str | None = None, status: int = 200):
+    """The list for the filters and sort order in `args`.
+
+    `gather` is a refused gathering form (board.link): its ticked ideas, chosen project, name
+    and messages are shown again, at the form.
+    """
     session = db.session()
-    filters = parse_filters(request.args)
-    sort = request.args.get("sortera", "updated")
+    filters = parse_filters(args)
+    sort = args.get("sortera", "updated")
     sort = sort if sort in SORTS else "updated"
-    descending = request.args.get("ordning", "fallande") != "stigande"
+    descending = args.get("ordning", "fallande") != "stigande"
     page = list_ideas(
         session,
         current_user,
         filters,
         sort=sort,
         descending=descending,
-        page=page_number(request.args),
+        page=page_number(args),
     )
     regional = regional_projects(session, current_user) if current_user.is_team else []
-    return render_template(
+    page_html = render_template(
         "ideas/list.html",
         page=page,
         filters=filters,
@@ -132,7 +150,11 @@ def index():
         sort=sort,
         descending=descending,
         regional=regional,
+        gather=gather,
+        picked=set(gather.idea_ids.data or []) if gather is not None else set(),
+        next_url=next_url,
     )
+    return page_html, status
 
 
 @bp.route("/ny", methods=["GET", "POST"])
@@ -171,6 +193,14 @@ def _render_show(
         move_form = MoveForm(formdata=None)
     move_form.set_targets(o.target.value for o in options if not o.blocked)
     records = {name for o in options if not o.blocked for name in o.records}
+    if any(o.target == Stage.CHANGES_REQUESTED and not o.blocked for o in options):
+        records.add("changes_due_on")
+    reviewer_form = None
+    if current_user.is_team:
+        reviewer_form = ReviewerForm(formdata=None, reviewer_id=idea.reviewer_id)
+        reviewer_form.reviewer_id.choices = choices(
+            [(None, _("– Ingen granskare –")), *((u.id, u.name) for u in reviewers(session))]
+        )
     regional = idea.regional_project
     members = []
     if regional is not None:
@@ -188,9 +218,39 @@ def _render_show(
             members=members,
             hidden_members=(len(regional.member_ideas) - 1 - len(members)) if regional else 0,
             can_edit=idea.can_edit(current_user) and not idea.is_final,
+            reviewer_form=reviewer_form,
+            today=utcnow().date(),
         ),
         status,
     )
+
+
+@bp.post("/<int:idea_id>/granskare")
+@login_required
+def reviewer(idea_id: int):
+    """The support team assigns (or clears) the idea's reviewer."""
+    session = db.session()
+    idea = get_idea_detail(session, current_user, idea_id)
+    form = ReviewerForm()
+    form.reviewer_id.choices = choices([(None, ""), *((u.id, u.name) for u in reviewers(session))])
+    if not form.validate():
+        for messages in form.errors.values():
+            for message in messages:
+                flash(str(message), "error")
+        return redirect(url_for("ideas.show", idea_id=idea.id) + "#granskare")
+    chosen = session.get(User, form.reviewer_id.data) if form.reviewer_id.data else None
+    try:
+        assign_reviewer(session, current_user, idea, chosen)
+    except PipelineError as error:
+        session.rollback()
+        _flash_error(error)
+    else:
+        session.commit()
+        if chosen is None:
+            flash(_("Idén har ingen granskare nu."), "success")
+        else:
+            flash(_("%(name)s granskar idén.", name=chosen.name), "success")
+    return redirect(url_for("ideas.show", idea_id=idea.id) + "#granskare")
 
 
 @bp.get("/<int:idea_id>")
@@ -272,6 +332,7 @@ def move(idea_id: int):
                 target,
                 form.comment.data or "",
                 submitted_on=form.submitted_on.data,
+                changes_due_on=form.changes_due_on.data,
                 esf_diarienummer=form.esf_diarienummer.data or None,
                 esf_granted=form.esf_granted.data,
             )

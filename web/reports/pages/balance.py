@@ -67,6 +67,16 @@ def balance_page(session: Session, user: User, filters: ReportFilters, now: dt.d
             "än antalet idéer. Projektägare och samverkanspart räknar idéer där en organisation "
             "i kommunen har den rollen. Aktiva idéer är alla utom avslutade, avbrutna och "
             "avslagna."
+        )
+        + (
+            " "
+            + ngettext(
+                "%(num)s aktiv idé anger inget sökt ESF-stöd och ingår inte i summorna.",
+                "%(num)s aktiva idéer anger inget sökt ESF-stöd och ingår inte i summorna.",
+                report.without_esf_share,
+            )
+            if report.without_esf_share
+            else ""
         ),
     )
     types = Table(

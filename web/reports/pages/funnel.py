@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
-from drafting.coverage import DRAFT_ACTIVITY
+from drafting.coverage import STALLED_ACTIVITY
 from pipeline.models import User
 from pipeline.reports import Funnel, ReportFilters, funnel
 from pipeline.stages import Stage
@@ -20,7 +20,7 @@ from web.reports.tables import DATE, DAYS, INT, Column, Table
 
 def funnel_page(session: Session, user: User, filters: ReportFilters, now: dt.datetime):
     """Ideas per stage, the period's flow, median days and the stalled ideas."""
-    report: Funnel = funnel(session, user, filters, now=now, activity=(DRAFT_ACTIVITY,))
+    report: Funnel = funnel(session, user, filters, now=now, activity=STALLED_ACTIVITY)
     period = _("%(start)s–%(end)s", start=date(filters.start), end=date(filters.end))
     stages = Table(
         "skeden",

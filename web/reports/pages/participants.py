@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
 from pipeline.models import User
@@ -23,6 +24,7 @@ def _participant_columns() -> list[Column]:
         Column(_("Kön ej angivet"), INT),
         Column(_("Deltagare totalt"), INT),
         Column(_("Andel kvinnor (%)"), PERCENT),
+        Column(_("Idéer utan angivet antal"), INT),
     ]
 
 
@@ -34,6 +36,7 @@ def _participant_values(row) -> list[object]:
         row.unspecified,
         row.total,
         _share(row.women, row.women + row.men),
+        row.without_figures,
     ]
 
 
@@ -65,6 +68,12 @@ def participants_page(session: Session, user: User, filters: ReportFilters, now:
         total=_n(t.total),
         open=_n(t.unspecified),
     )
+    if t.without_figures:
+        summary += " " + ngettext(
+            "%(num)s idé anger inget antal deltagare och räknas inte.",
+            "%(num)s idéer anger inget antal deltagare och räknas inte.",
+            t.without_figures,
+        )
 
     def gender_chart(title: str, rows, labels) -> Callable[[], str]:
         return lambda: bar_chart(

@@ -1,0 +1,73 @@
+"""The one definition of a stalled idea, used by the team's start page and the funnel report.
+
+An idea has stalled when it is in an open stage (Idé to Klar att skicka in) and nothing has
+happened to it for `after_days` days: no stage change, no edit of the idea, no logged activity
+and no activity in the other layers' `sources` (a draft's last edit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from pipeline.db import UTCDateTime
+from pipeline.models import ActivityLog, ProjectIdea
+from pipeline.stages import OPEN_STAGES
+
+# An idea can stall while it is being prepared; a parked idea rests on purpose.
+STALLABLE_STAGES = OPEN_STAGES
+# Other layers' activity (for example a draft's last edit) as (idea id, timestamp) columns.
+ActivitySource = tuple[ColumnElement, ColumnElement]
+
+
+class latest_of(FunctionElement):  # noqa: N801
+    """The latest of several (non-null) timestamps: greatest() or SQLite's scalar max()."""
+
+    type = UTCDateTime()
+    inherit_cache = True
+    name = "latest_of"
+
+
+@compiles(latest_of)
+def _latest_default(element: latest_of, compiler, **kw) -> str:
+    return f"greatest({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(latest_of, "sqlite")
+def _latest_sqlite(element: latest_of, compiler, **kw) -> str:
+    return f"max({compiler.process(element.clauses, **kw)})"
+
+
+def _activity_since(cutoff: dt.datetime, sources: tuple[ActivitySource, ...]) -> ColumnElement:
+    """True when an idea has logged activity, or activity in `sources`, at or after `cutoff`."""
+    found = [
+        exists().where(ActivityLog.idea_id == ProjectIdea.id, ActivityLog.created_at >= cutoff)
+    ]
+    for idea_id, stamp in sources:
+        found.append(exists().where(idea_id == ProjectIdea.id, stamp >= cutoff))
+    return or_(*found)
+
+
+def stalled(
+    now: dt.datetime, after_days: int, sources: tuple[ActivitySource, ...] = ()
+) -> ColumnElement[bool]:
+    """WHERE clause on ProjectIdea: the idea has stalled (see the module's docstring)."""
+    cutoff = now - dt.timedelta(days=after_days)
+    return ProjectIdea.stage.in_(STALLABLE_STAGES) & (
+        (ProjectIdea.stage_changed_at < cutoff)
+        & (ProjectIdea.updated_at < cutoff)
+        & ~_activity_since(cutoff, sources)
+    )
+
+
+def last_activity(sources: tuple[ActivitySource, ...] = ()) -> ColumnElement:
+    """The latest of an idea's stage change, edit and other activity (correlated subqueries)."""
+    stamps = [ProjectIdea.stage_changed_at, ProjectIdea.updated_at]
+    logged = [(ActivityLog.idea_id, ActivityLog.created_at), *sources]
+    for idea_id, stamp in logged:
+        latest = select(func.max(stamp)).where(idea_id == ProjectIdea.id).scalar_subquery()
+        stamps.append(func.coalesce(latest, ProjectIdea.stage_changed_at))
+    return latest_of(*stamps)
