@@ -95,10 +95,6 @@ class PrincipleEvidence:
     readings: list[Reading] = field(default_factory=list)
     devoted_sections: list[str] = field(default_factory=list)
 
-    def of(self, *functions: str) -> list[Reading]:
-        """Return the readings with one of ``functions``."""
-        return [r for r in self.readings if r.function in functions]
-
     @property
     def substantive(self) -> list[Reading]:
         """Return the readings that can make the principle concrete."""
