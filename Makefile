@@ -50,7 +50,7 @@ test: lint
 # Fill in every new msgstr in web/translations/en/LC_MESSAGES/messages.po, then run this again
 # and commit both the .po and the .mo (tests/web/test_i18n.py checks they agree).
 translations: install-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _t -k _tp:1c,2 --no-location --sort-output \
 		-o web/translations/messages.pot .
 	test -f web/translations/en/LC_MESSAGES/messages.po \
 		|| $(BIN)/pybabel init -i web/translations/messages.pot -d web/translations -l en

@@ -17,7 +17,7 @@ from drafting.checker.judging import CHAIN
 from drafting.checker.rules import load_common, principle_keys
 from drafting.models import CheckFinding, CheckRun, Draft, LevelOverride
 from drafting.review import LEVELS, mandatory_principles, principle_label
-from pipeline.i18n import Text
+from pipeline.i18n import Bilingual, Text, _t
 from pipeline.models import Call, Municipality, ProjectIdea, User, idea_municipality
 from pipeline.queries import IdeaFilters, require_team
 
@@ -263,23 +263,19 @@ def common_findings(
     return [
         CommonFinding(rule_id, principle, n, occurrences, finding_label(rule_id, principle), ex)
         for rule_id, principle, n, occurrences, *example in session.execute(query)
-        for ex in [Text(example[0] or "", example[1] or "")]
+        for ex in [Bilingual(example[0] or "", example[1] or "")]
     ]
 
 
 _KINDS: dict[str, Text] = {
-    "missing": Text("principen saknas", "the principle is missing"),
-    "not_concrete": Text(
-        "nämns men beskrivs inte konkret", "mentioned but not described concretely"
-    ),
-    "negation": Text("texten avfärdar principen", "the text dismisses the principle"),
-    "empty_declaration": Text(
-        "allmän försäkran utan innehåll", "a general assurance without content"
-    ),
-    "method_names": Text("metodnamn utan innehåll", "method names without content"),
-    "not_swedish": Text("texten är inte på svenska", "the text is not in Swedish"),
+    "missing": _t("principen saknas"),
+    "not_concrete": _t("nämns men beskrivs inte konkret"),
+    "negation": _t("texten avfärdar principen"),
+    "empty_declaration": _t("allmän försäkran utan innehåll"),
+    "method_names": _t("metodnamn utan innehåll"),
+    "not_swedish": _t("texten är inte på svenska"),
 }
-_PERSONAL = Text("Personuppgifter i texten", "Personal data in the text")
+_PERSONAL = _t("Personuppgifter i texten")
 
 
 def finding_label(rule_id: str, principle: str | None) -> Text:
@@ -292,16 +288,16 @@ def finding_label(rule_id: str, principle: str | None) -> Text:
         link = kind.split(".", 1)[1]
         if link in CHAIN:
             names = load_common().chain_names
-            what = Text(
-                f"kedjan saknar {names[f'{link}_sv']}", f"the chain lacks {names[f'{link}_en']}"
+            what = _t("kedjan saknar {link}").format(
+                link=Bilingual(names[f"{link}_sv"], names[f"{link}_en"])
             )
         else:
-            what = Text(kind, kind)
+            what = kind
     else:
-        what = _KINDS.get(kind, Text(rule_id, rule_id))
+        what = _KINDS.get(kind, rule_id)
     if head is None:
         return what
-    return Text(f"{head.sv}: {what.sv}", f"{head.en}: {what.en}")
+    return _t("{principle}: {what}").format(principle=head, what=what)
 
 
 __all__ = [

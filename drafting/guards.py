@@ -18,7 +18,7 @@ from drafting.review import (
 )
 from drafting.revisions import get_draft, template_key_for
 from drafting.sign_offs import VOIDING_MOVES, void_sign_offs
-from pipeline.i18n import Text
+from pipeline.i18n import Bilingual, Text, _t
 from pipeline.models import ProjectIdea, User
 from pipeline.stages import Transition
 
@@ -30,8 +30,8 @@ def _session(idea: ProjectIdea) -> Session:
     return session
 
 
-def _join(texts: list[Text]) -> Text:
-    return Text(", ".join(t.sv for t in texts), ", ".join(t.en for t in texts))
+def _join(texts: list[Text]) -> tuple[Text, ...]:
+    return tuple(texts)  # rendered as the items joined by ", "
 
 
 def draft_sections_complete(idea: ProjectIdea, actor: User, move: Transition) -> Text | None:
@@ -42,12 +42,10 @@ def draft_sections_complete(idea: ProjectIdea, actor: User, move: Transition) ->
     missing = missing_sections(session, draft, key)
     if not missing:
         return None
-    titles = _join([Text(s.title_sv, s.title_en) for s in missing])
-    return Text(
+    titles = _join([Bilingual(s.title_sv, s.title_en) for s in missing])
+    return _t(
         "Fyll i alla obligatoriska avsnitt i ansökan innan den går till granskning. "
-        "Saknas: {titles}.",
-        "Fill in every mandatory section of the application before it goes to review. "
-        "Missing: {titles}.",
+        "Saknas: {titles}."
     ).format(titles=titles)
 
 
@@ -56,22 +54,19 @@ def draft_principles_concrete(idea: ProjectIdea, actor: User, move: Transition) 
     session = _session(idea)
     draft = get_draft(session, idea)
     if draft is None or draft.revision_count == 0:
-        return Text("Ansökan är inte påbörjad.", "The application has not been started.")
+        return _t("Ansökan är inte påbörjad.")
     below = principles_below_gate(session, draft)
     if not below:
         return None
     parts = [
-        Text(
-            f"{principle_label(p.principle).sv} ({level_label(p.level).sv})",
-            f"{principle_label(p.principle).en} ({level_label(p.level).en})",
+        _t("{principle} ({level})").format(
+            principle=principle_label(p.principle), level=level_label(p.level)
         )
         for p in below
     ]
-    return Text(
+    return _t(
         "Varje horisontell princip ska vara minst konkret, eller bedömd av stödteamet med ett "
-        "skäl. Under nivån: {list}.",
-        "Each horizontal principle must be at least concrete, or judged by the support team "
-        "with a reason. Below the level: {list}.",
+        "skäl. Under nivån: {list}."
     ).format(list=_join(parts))
 
 
@@ -81,9 +76,8 @@ def draft_signed_off(idea: ProjectIdea, actor: User, move: Transition) -> Text |
     draft = get_draft(session, idea)
     if draft is not None and draft.revision_count and active_sign_off(session, draft):
         return None
-    return Text(
-        "Stödteamet behöver godkänna den senaste versionen av ansökan (revision {n}).",
-        "The support team needs to sign off the latest version of the application (revision {n}).",
+    return _t(
+        "Stödteamet behöver godkänna den senaste versionen av ansökan (revision {n})."
     ).format(n=draft.revision_count if draft is not None else 0)
 
 
@@ -97,11 +91,9 @@ def draft_changed_or_replied(idea: ProjectIdea, actor: User, move: Transition) -
         return None  # no request on record, nothing to answer
     if revisions_since_request(session, idea) or idea.move_comment.strip():
         return None
-    return Text(
+    return _t(
         "Ansökan har inte ändrats sedan kompletteringen begärdes. Ändra ansökan, eller skriv i "
-        "kommentaren varför inget behöver ändras.",
-        "The application has not changed since changes were requested. Change the "
-        "application, or say in the comment why nothing needs to change.",
+        "kommentaren varför inget behöver ändras."
     )
 
 

@@ -32,7 +32,7 @@ from drafting.sign_offs import (  # noqa: F401  (re-exported: review is the page
 )
 from drafting.templates import Section
 from pipeline.errors import InvalidData, NotAllowed, NotFound
-from pipeline.i18n import Text
+from pipeline.i18n import Bilingual, Text, _t
 from pipeline.models import User, utcnow
 from pipeline.services import log_activity
 
@@ -40,28 +40,28 @@ LEVELS = tuple(level.value for level in Level)
 GATE_LEVEL = Level.CONCRETE.value
 REASON_MAX = 2000
 LEVEL_LABELS: dict[str, Text] = {
-    level.value: Text(level.label("sv"), level.label("en")) for level in Level
+    level.value: Bilingual(level.label("sv"), level.label("en")) for level in Level
 }
 
 
 FUNCTION_LABELS: dict[str, Text] = {
-    "analysis": Text("Analys", "Analysis"),
-    "goal": Text("Mål", "Goal"),
-    "activity": Text("Aktivitet", "Activity"),
-    "followup": Text("Uppföljning", "Follow-up"),
-    "method_name": Text("Bara metodnamn", "Method name only"),
-    "count": Text("Bara antal", "Count only"),
-    "target_group": Text("Bara målgrupp", "Target group only"),
-    "intent": Text("Bara avsikt", "Intent only"),
-    "list": Text("Uppräkning", "List"),
-    "mention": Text("Nämns", "Mentioned"),
-    "negation": Text("Avfärdas", "Dismissed"),
+    "analysis": _t("Analys"),
+    "goal": _t("Mål"),
+    "activity": _t("Aktivitet"),
+    "followup": _t("Uppföljning"),
+    "method_name": _t("Bara metodnamn"),
+    "count": _t("Bara antal"),
+    "target_group": _t("Bara målgrupp"),
+    "intent": _t("Bara avsikt"),
+    "list": _t("Uppräkning"),
+    "mention": _t("Nämns"),
+    "negation": _t("Avfärdas"),
 }
 
 
 def function_label(function: str) -> Text:
     """What a sentence does for a principle, in Swedish and English."""
-    return FUNCTION_LABELS.get(function, Text(function, function))
+    return FUNCTION_LABELS.get(function, function)
 
 
 def mandatory_principles() -> tuple[str, ...]:
@@ -74,22 +74,22 @@ def is_principle(key: str) -> bool:
     return key in checker_rules.available_principles()
 
 
-_TEAM_ONLY = Text("Bara stödteamet kan göra det här.", "Only the support team can do this.")
+_TEAM_ONLY = _t("Bara stödteamet kan göra det här.")
 
 
 def principle_label(principle: str) -> Text:
     """A principle's name in Swedish and English, from its principle file."""
     if not is_principle(principle):
-        return Text(principle, principle)
+        return principle
     found = checker_rules.load_principle(principle)
-    return Text(found.name_sv, found.name_en)
+    return Bilingual(found.name_sv, found.name_en)
 
 
 def level_label(level: str | None) -> Text:
     """A level's name in Swedish and English."""
     if level is None:
-        return Text("–", "–")
-    return LEVEL_LABELS.get(str(getattr(level, "value", level)), Text(str(level), str(level)))
+        return "–"
+    return LEVEL_LABELS.get(str(getattr(level, "value", level)), str(level))
 
 
 def level_rank(level: str | None) -> int:
@@ -106,14 +106,9 @@ def _require_team(actor: User) -> None:
 def _reason(reason: str | None, required: bool) -> str:
     reason = (reason or "").strip()
     if required and not reason:
-        raise InvalidData(Text("Ange ett skäl för beslutet.", "Give a reason for the decision."))
+        raise InvalidData(_t("Ange ett skäl för beslutet."))
     if len(reason) > REASON_MAX:
-        raise InvalidData(
-            Text(
-                f"Skälet får vara högst {REASON_MAX} tecken.",
-                f"The reason may be at most {REASON_MAX} characters.",
-            )
-        )
+        raise InvalidData(_t("Skälet får vara högst {limit} tecken.").format(limit=REASON_MAX))
     return reason
 
 
@@ -175,9 +170,9 @@ def set_level_override(
     require_view(draft.idea, actor)
     _require_team(actor)
     if not is_principle(principle):
-        raise InvalidData(Text("Okänd princip.", "Unknown principle."))
+        raise InvalidData(_t("Okänd princip."))
     if level is not None and level not in LEVELS:
-        raise InvalidData(Text("Okänd nivå.", "Unknown level."))
+        raise InvalidData(_t("Okänd nivå."))
     reason = _reason(reason, required=level is not None)
     row = LevelOverride(
         draft_id=draft.id,
@@ -219,7 +214,7 @@ class ChecklistRow:
 
     @property
     def question(self) -> Text:
-        return Text(self.item.question_sv, self.item.question_en)
+        return Bilingual(self.item.question_sv, self.item.question_en)
 
     @property
     def auto_met(self) -> bool:
@@ -287,7 +282,7 @@ def set_checklist_override(
     rows = checklists(session, draft).get(principle)
     row = next((r for r in rows or [] if r.key == item_key), None)
     if row is None:
-        raise NotFound(Text("Frågan finns inte i checklistan.", "No such checklist question."))
+        raise NotFound(_t("Frågan finns inte i checklistan."))
     reason = _reason(reason, required=met != row.auto_met)
     decision = ChecklistOverride(
         draft_id=draft.id,
@@ -340,7 +335,7 @@ def set_checklist_decisions(
     _require_team(actor)
     rows = {r.key: r for r in checklists(session, draft).get(principle) or []}
     if not rows or set(decisions) - set(rows):
-        raise NotFound(Text("Frågan finns inte i checklistan.", "No such checklist question."))
+        raise NotFound(_t("Frågan finns inte i checklistan."))
     changed: list[tuple[ChecklistRow, bool, str]] = []
     errors: dict[str, Text] = {}
     for key, (met, reason) in decisions.items():

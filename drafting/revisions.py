@@ -22,7 +22,7 @@ from drafting.errors import TemplateError
 from drafting.models import CheckRun, Draft, RevisionSource, SectionRevision
 from drafting.templates import DEFAULT_TEMPLATE, Section, Template, load_template
 from pipeline.errors import InvalidData, NotAllowed, NotFound, PipelineError
-from pipeline.i18n import Text
+from pipeline.i18n import Bilingual, _t
 from pipeline.models import ProjectIdea, User, utcnow
 from pipeline.services import log_activity
 from pipeline.stages import DRAFT_STAGES, Stage
@@ -48,15 +48,11 @@ class SectionTooLong(InvalidData):
         self.used = len(text)
         self.limit = section.max_chars
         super().__init__(
-            Text(
-                "Avsnittet ”{sv}” får vara högst {limit} tecken. Texten har {used} tecken; "
-                "korta den med {over} tecken. Inget är sparat, men din text finns kvar nedan.",
-                "The section “{en}” may be at most {limit} characters. The text has {used} "
-                "characters; shorten it by {over}. Nothing was saved, but your text is kept "
-                "below.",
+            _t(
+                "Avsnittet ”{section}” får vara högst {limit} tecken. Texten har {used} tecken; "
+                "korta den med {over} tecken. Inget är sparat, men din text finns kvar nedan."
             ).format(
-                sv=section.title_sv,
-                en=section.title_en,
+                section=Bilingual(section.title_sv, section.title_en),
                 limit=self.limit,
                 used=self.used,
                 over=self.used - self.limit,
@@ -78,12 +74,10 @@ class EditConflict(PipelineError):
         self.base_id = base_id
         who = theirs.author.name if theirs is not None and theirs.author is not None else "?"
         super().__init__(
-            Text(
-                "{who} sparade avsnittet ”{sv}” medan du skrev. Jämför texterna och spara en "
-                "sammanslagen version.",
-                "{who} saved the section “{en}” while you were writing. Compare the texts and "
-                "save a merged version.",
-            ).format(who=who, sv=section.title_sv, en=section.title_en)
+            _t(
+                "{who} sparade avsnittet ”{section}” medan du skrev. Jämför texterna och spara en "
+                "sammanslagen version."
+            ).format(who=who, section=Bilingual(section.title_sv, section.title_en))
         )
 
 
@@ -110,12 +104,7 @@ def template_key_for(idea: ProjectIdea) -> str:
 
 def require_view(idea: ProjectIdea, actor: User) -> None:
     if not idea.can_view(actor):
-        raise NotFound(
-            Text(
-                "Idén finns inte eller så saknar du behörighet att se den.",
-                "The idea does not exist or you may not see it.",
-            )
-        )
+        raise NotFound(_t("Idén finns inte eller så saknar du behörighet att se den."))
 
 
 def require_edit(draft: Draft, actor: User) -> None:
@@ -123,18 +112,10 @@ def require_edit(draft: Draft, actor: User) -> None:
     idea = draft.idea
     require_view(idea, actor)
     if not idea.can_edit(actor):
-        raise NotAllowed(
-            Text(
-                "Du kan läsa ansökan men inte ändra den.",
-                "You can read the application but not change it.",
-            )
-        )
+        raise NotAllowed(_t("Du kan läsa ansökan men inte ändra den."))
     if idea.stage not in EDITABLE_STAGES:
         raise InvalidData(
-            Text(
-                "Ansökan kan inte ändras i skedet {stage}.",
-                "The application cannot be changed in the stage {stage}.",
-            ).format(stage=idea.stage.label)
+            _t("Ansökan kan inte ändras i skedet {stage}.").format(stage=idea.stage.label)
         )
 
 
@@ -156,10 +137,7 @@ def get_or_create_draft(session: Session, actor: User, idea: ProjectIdea) -> Dra
         return draft
     if idea.stage not in DRAFT_STAGES:
         raise DraftNotStarted(
-            Text(
-                "Ansökan påbörjas när idén når skedet {stage}.",
-                "The application is started when the idea reaches the stage {stage}.",
-            ).format(stage=Stage.DRAFTING.label)
+            _t("Ansökan påbörjas när idén når skedet {stage}.").format(stage=Stage.DRAFTING.label)
         )
     draft = Draft(idea=idea, template_key=template_key_for(idea), revision_count=0)
     try:
@@ -223,9 +201,7 @@ def revisions(session: Session, draft: Draft, section_key: str | None = None):
 def section_of(draft: Draft, section_key: str) -> Section:
     section = template_for(draft).section(section_key)
     if section is None:
-        raise NotFound(
-            Text("Avsnittet finns inte i mallen.", "The section is not part of the template.")
-        )
+        raise NotFound(_t("Avsnittet finns inte i mallen."))
     return section
 
 
@@ -311,7 +287,7 @@ def restore_revision(
     """Bring back an old text of a section as a new revision (None if it is the current text)."""
     old = session.get(SectionRevision, revision_id)
     if old is None or old.draft_id != draft.id:
-        raise NotFound(Text("Revisionen finns inte.", "The revision does not exist."))
+        raise NotFound(_t("Revisionen finns inte."))
     latest = latest_revision(session, draft, old.section_key)
     return save_section(
         session,
@@ -404,10 +380,9 @@ def diff_revisions(session: Session, actor: User, draft: Draft, old: int, new: i
     for number in (old, new):
         if not 0 <= number <= draft.revision_count:
             raise InvalidData(
-                Text(
-                    "Revision {n} finns inte; ansökan har revisionerna 1–{last}.",
-                    "Revision {n} does not exist; the application has revisions 1–{last}.",
-                ).format(n=number, last=draft.revision_count)
+                _t("Revision {n} finns inte; ansökan har revisionerna 1–{last}.").format(
+                    n=number, last=draft.revision_count
+                )
             )
     before = section_texts(session, draft, old)
     after = section_texts(session, draft, new)

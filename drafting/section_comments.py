@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from drafting.models import Draft, SectionComment
 from drafting.revisions import require_view, section_of
 from pipeline.errors import InvalidData, NotAllowed, NotFound
-from pipeline.i18n import Text
+from pipeline.i18n import _t
 from pipeline.models import User, Visibility, utcnow
 from pipeline.services import TEXT_MAX, log_activity
 
@@ -30,21 +30,15 @@ def add_section_comment(
     require_view(draft.idea, actor)
     section_of(draft, section_key)
     if visibility == Visibility.INTERNAL and not actor.is_team:
-        raise NotAllowed(
-            Text(
-                "Bara stödteamet kan skriva interna kommentarer.",
-                "Only the support team can write internal comments.",
-            )
-        )
+        raise NotAllowed(_t("Bara stödteamet kan skriva interna kommentarer."))
     body = (body or "").strip()
     quote = " ".join((quote or "").split())
     if not body:
-        raise InvalidData(Text("Kommentaren är tom.", "The comment is empty."))
+        raise InvalidData(_t("Kommentaren är tom."))
     if len(body) > TEXT_MAX or len(quote) > QUOTE_MAX:
         raise InvalidData(
-            Text(
-                f"En kommentar får vara högst {TEXT_MAX} tecken och ett citat {QUOTE_MAX}.",
-                f"A comment may be at most {TEXT_MAX} characters and a quote {QUOTE_MAX}.",
+            _t("En kommentar får vara högst {limit} tecken och ett citat {quote_limit}.").format(
+                limit=TEXT_MAX, quote_limit=QUOTE_MAX
             )
         )
     comment = SectionComment(
@@ -108,15 +102,10 @@ def resolve_section_comment(
     """Mark a comment resolved (or open again); its author, the editors and the team may."""
     comment = session.get(SectionComment, comment_id)
     if comment is None or comment.draft_id != draft.id or not comment.can_view(actor):
-        raise NotFound(Text("Kommentaren finns inte.", "The comment does not exist."))
+        raise NotFound(_t("Kommentaren finns inte."))
     require_view(draft.idea, actor)
     if not (actor.is_team or draft.idea.can_edit(actor) or comment.author_id == actor.id):
-        raise NotAllowed(
-            Text(
-                "Du kan inte markera den här kommentaren som löst.",
-                "You cannot resolve this comment.",
-            )
-        )
+        raise NotAllowed(_t("Du kan inte markera den här kommentaren som löst."))
     if reopen:
         comment.resolved_at = None
         comment.resolved_by = None

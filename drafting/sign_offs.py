@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from drafting.models import Draft, SignOff
 from drafting.revisions import require_view
 from pipeline.errors import InvalidData, NotAllowed
-from pipeline.i18n import Text
+from pipeline.i18n import Text, _t
 from pipeline.models import User, utcnow
 from pipeline.services import log_activity
 from pipeline.stages import Stage
@@ -22,10 +22,10 @@ NEW_REVISION = "new_revision"
 CHANGES_REQUESTED = "changes_requested"
 BACK_TO_DRAFTING = "back_to_drafting"
 VOID_REASONS: dict[str, Text] = {
-    REVOKED: Text("återkallat av stödteamet", "withdrawn by the support team"),
-    NEW_REVISION: Text("ansökan ändrades (ny revision)", "the application changed (new revision)"),
-    CHANGES_REQUESTED: Text("komplettering begärdes", "changes were requested"),
-    BACK_TO_DRAFTING: Text("tillbaka till skrivande", "back to drafting"),
+    REVOKED: _t("återkallat av stödteamet"),
+    NEW_REVISION: _t("ansökan ändrades (ny revision)"),
+    CHANGES_REQUESTED: _t("komplettering begärdes"),
+    BACK_TO_DRAFTING: _t("tillbaka till skrivande"),
 }
 # A move to one of these stages voids the sign-off, for this reason.
 VOIDING_MOVES: dict[Stage, str] = {
@@ -37,8 +37,8 @@ VOIDING_MOVES: dict[Stage, str] = {
 def void_reason_label(reason: str | None) -> Text:
     """Why a sign-off stopped counting, in Swedish and English."""
     if reason is None:
-        return Text("–", "–")
-    return VOID_REASONS.get(reason, Text(reason, reason))
+        return "–"
+    return VOID_REASONS.get(reason, reason)
 
 
 def active_sign_off(session: Session, draft: Draft) -> SignOff | None:
@@ -66,9 +66,7 @@ def sign_offs(session: Session, draft: Draft) -> list[SignOff]:
 
 def _require_team(actor: User) -> None:
     if not actor.is_team:
-        raise NotAllowed(
-            Text("Bara stödteamet kan göra det här.", "Only the support team can do this.")
-        )
+        raise NotAllowed(_t("Bara stödteamet kan göra det här."))
 
 
 def sign_off(session: Session, actor: User, draft: Draft) -> SignOff:
@@ -77,13 +75,12 @@ def sign_off(session: Session, actor: User, draft: Draft) -> SignOff:
     _require_team(actor)
     if draft.idea.stage != Stage.REVIEW:
         raise InvalidData(
-            Text(
-                "Ansökan kan godkännas när idén är i skedet {stage}.",
-                "The application can be signed off when the idea is in the stage {stage}.",
-            ).format(stage=Stage.REVIEW.label)
+            _t("Ansökan kan godkännas när idén är i skedet {stage}.").format(
+                stage=Stage.REVIEW.label
+            )
         )
     if draft.revision_count == 0:
-        raise InvalidData(Text("Ansökan är tom.", "The application is empty."))
+        raise InvalidData(_t("Ansökan är tom."))
     existing = active_sign_off(session, draft)
     if existing is not None:
         return existing

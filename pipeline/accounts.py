@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from pipeline import login_sessions
 from pipeline.errors import InvalidData, NotAllowed
-from pipeline.i18n import Text
+from pipeline.i18n import Text, _t
 from pipeline.models import Organisation, Role, User, utcnow
 from pipeline.services import log_activity
 
@@ -93,9 +93,7 @@ def may_read_outbox(actor: User | None) -> bool:
 def require(allowed: bool) -> None:
     """Raise NotAllowed unless `allowed`."""
     if not allowed:
-        raise NotAllowed(
-            Text("Du har inte behörighet att göra det här.", "You are not allowed to do this.")
-        )
+        raise NotAllowed(_t("Du har inte behörighet att göra det här."))
 
 
 def normalise_email(email: str) -> str:
@@ -118,13 +116,10 @@ def email_taken(session: Session, email: str, *, except_id: int | None = None) -
 def _clean_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
-        raise FieldConflict(Text("Fyll i ett namn.", "Enter a name."), field="name")
+        raise FieldConflict(_t("Fyll i ett namn."), field="name")
     if len(name) > NAME_MAX:
         raise FieldConflict(
-            Text(
-                f"Namnet får vara högst {NAME_MAX} tecken.",
-                f"The name may be at most {NAME_MAX} characters.",
-            ),
+            _t("Namnet får vara högst {limit} tecken.").format(limit=NAME_MAX),
             field="name",
         )
     return name
@@ -132,15 +127,10 @@ def _clean_name(name: str) -> str:
 
 def _check_organisation(session: Session, role: Role, organisation_id: int | None) -> None:
     if organisation_id is not None and session.get(Organisation, organisation_id) is None:
-        raise FieldConflict(
-            Text("Organisationen finns inte.", "Unknown organisation."), field="organisation_id"
-        )
+        raise FieldConflict(_t("Organisationen finns inte."), field="organisation_id")
     if role == Role.ACTOR and organisation_id is None:
         raise FieldConflict(
-            Text(
-                "En lokal aktör behöver tillhöra en organisation.",
-                "A local actor needs to belong to an organisation.",
-            ),
+            _t("En lokal aktör behöver tillhöra en organisation."),
             field="organisation_id",
         )
 
@@ -161,17 +151,12 @@ def invite_user(
     email = normalise_email(email)
     if not email or "@" not in email or len(email) > EMAIL_MAX:
         raise FieldConflict(
-            Text(
-                "Skriv e-postadressen som namn@exempel.se.", "Write the e-mail as name@example.se."
-            ),
+            _t("Skriv e-postadressen som namn@exempel.se."),
             field="email",
         )
     if email_taken(session, email):
         raise FieldConflict(
-            Text(
-                "Det finns redan ett konto med den e-postadressen.",
-                "There is already an account with that e-mail address.",
-            ),
+            _t("Det finns redan ett konto med den e-postadressen."),
             field="email",
         )
     _check_organisation(session, role, organisation_id)
@@ -195,12 +180,7 @@ def renew_invitation(session: Session, actor: User, user: User) -> User:
     """Mark a new invitation for someone who has not yet set a password."""
     require(may_invite(actor, user.role))
     if user.password_hash is not None:
-        raise InvalidData(
-            Text(
-                "Personen har redan valt ett lösenord.",
-                "This person has already chosen a password.",
-            )
-        )
+        raise InvalidData(_t("Personen har redan valt ett lösenord."))
     user.invited_at = utcnow()
     user.invited_by_id = actor.id
     log_activity(session, actor, "user.reinvite", user)
@@ -244,10 +224,7 @@ def update_user(
     _check_organisation(session, role, organisation_id)
     if user.id == actor.id and (role != Role.ADMIN or not is_active):
         raise FieldConflict(
-            Text(
-                "Du kan inte ta bort din egen administratörsbehörighet eller stänga ditt konto.",
-                "You cannot remove your own administrator rights or deactivate your account.",
-            ),
+            _t("Du kan inte ta bort din egen administratörsbehörighet eller stänga ditt konto."),
             field="role" if role != Role.ADMIN else "is_active",
         )
     changed: dict[str, list[object]] = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.i18n import Text
+from pipeline.i18n import Text, render
 
 
 class PipelineError(Exception):
@@ -11,13 +11,13 @@ class PipelineError(Exception):
     status = 400
 
     def __init__(self, message: Text, *, details: list[Text] | None = None) -> None:
-        super().__init__(message.sv)
+        super().__init__(render(message))
         self.text = message
         self.details = details or []
 
     def message(self, locale: str | None = None) -> str:
         """The message in `locale`."""
-        return self.text.get(locale)
+        return render(self.text, locale)
 
 
 class NotAllowed(PipelineError):

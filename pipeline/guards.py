@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.i18n import Text
+from pipeline.i18n import Text, _t
 from pipeline.models import ProjectIdea, User
 from pipeline.stages import Transition, guard
 
@@ -11,10 +11,7 @@ from pipeline.stages import Transition, guard
 def has_lead_organisation(idea: ProjectIdea, actor: User, move: Transition) -> Text | None:
     """The idea names the organisation that will own the project."""
     if idea.lead_organisation_id is None:
-        return Text(
-            "Ange vilken organisation som är projektägare.",
-            "Name the lead organisation (project owner).",
-        )
+        return _t("Ange vilken organisation som är projektägare.")
     return None
 
 
@@ -22,10 +19,7 @@ def has_lead_organisation(idea: ProjectIdea, actor: User, move: Transition) -> T
 def has_municipality(idea: ProjectIdea, actor: User, move: Transition) -> Text | None:
     """The idea names at least one kommun."""
     if not idea.municipalities:
-        return Text(
-            "Ange minst en kommun som idén gäller.",
-            "Name at least one municipality the idea concerns.",
-        )
+        return _t("Ange minst en kommun som idén gäller.")
     return None
 
 
@@ -33,10 +27,7 @@ def has_municipality(idea: ProjectIdea, actor: User, move: Transition) -> Text |
 def has_submission_date(idea: ProjectIdea, actor: User, move: Transition) -> Text | None:
     """The date the application was sent to the ESF Council is recorded."""
     if idea.submitted_on is None:
-        return Text(
-            "Ange datum då ansökan skickades in till Svenska ESF-rådet.",
-            "Enter the date the application was submitted to the ESF Council.",
-        )
+        return _t("Ange datum då ansökan skickades in till Svenska ESF-rådet.")
     return None
 
 
@@ -44,10 +35,7 @@ def has_submission_date(idea: ProjectIdea, actor: User, move: Transition) -> Tex
 def has_esf_diarienummer(idea: ProjectIdea, actor: User, move: Transition) -> Text | None:
     """The ESF Council's case number is recorded."""
     if not (idea.esf_diarienummer or "").strip():
-        return Text(
-            "Ange ansökans diarienummer hos Svenska ESF-rådet.",
-            "Enter the application's case number (diarienummer) at the ESF Council.",
-        )
+        return _t("Ange ansökans diarienummer hos Svenska ESF-rådet.")
     return None
 
 
@@ -55,7 +43,7 @@ def has_esf_diarienummer(idea: ProjectIdea, actor: User, move: Transition) -> Te
 def has_granted_amount(idea: ProjectIdea, actor: User, move: Transition) -> Text | None:
     """The granted ESF amount is recorded."""
     if idea.esf_granted is None:
-        return Text("Ange beviljat ESF-stöd i kronor.", "Enter the granted ESF amount in SEK.")
+        return _t("Ange beviljat ESF-stöd i kronor.")
     return None
 
 
@@ -63,8 +51,7 @@ def has_granted_amount(idea: ProjectIdea, actor: User, move: Transition) -> Text
 def returns_to_parked_from(idea: ProjectIdea, actor: User, move: Transition) -> Text | None:
     """A parked idea resumes in the stage it left."""
     if idea.parked_from is not None and move.target != idea.parked_from:
-        return Text(
-            "En vilande idé återupptas i det skede den lämnade: {stage}.",
-            "A parked idea resumes in the stage it left: {stage}.",
-        ).format(stage=idea.parked_from.label)
+        return _t("En vilande idé återupptas i det skede den lämnade: {stage}.").format(
+            stage=idea.parked_from.label
+        )
     return None

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pipeline.db import Base, UTCDateTime
 from pipeline.i18n import Text as L10n
+from pipeline.i18n import _t
 from pipeline.stages import TEAM, Stage
 
 
@@ -58,9 +59,9 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
-    Role.ACTOR: L10n("Lokal aktör", "Local actor"),
-    Role.SUPPORT: L10n("Regionens stödteam", "Regional support team"),
-    Role.ADMIN: L10n("Administratör", "Administrator"),
+    Role.ACTOR: _t("Lokal aktör"),
+    Role.SUPPORT: _t("Regionens stödteam"),
+    Role.ADMIN: _t("Administratör"),
 }
 
 
@@ -83,15 +84,15 @@ class OrgType(StrEnum):
 
 
 ORG_TYPE_LABELS = {
-    OrgType.KOMMUN: L10n("Kommun", "Municipality"),
-    OrgType.ARBETSFORMEDLINGEN: L10n("Arbetsförmedlingen", "Public Employment Service"),
-    OrgType.FORSAKRINGSKASSAN: L10n("Försäkringskassan", "Social Insurance Agency"),
-    OrgType.LARCENTRUM: L10n("Lärcentrum", "Learning centre"),
-    OrgType.SAMORDNINGSFORBUND: L10n("Samordningsförbund", "Coordination association"),
-    OrgType.REGION: L10n("Region", "Region"),
-    OrgType.FORETAG: L10n("Företag", "Company"),
-    OrgType.IDEELL: L10n("Ideell organisation", "Non-profit organisation"),
-    OrgType.ANNAN: L10n("Annan", "Other"),
+    OrgType.KOMMUN: _t("Kommun"),
+    OrgType.ARBETSFORMEDLINGEN: _t("Arbetsförmedlingen"),
+    OrgType.FORSAKRINGSKASSAN: _t("Försäkringskassan"),
+    OrgType.LARCENTRUM: _t("Lärcentrum"),
+    OrgType.SAMORDNINGSFORBUND: _t("Samordningsförbund"),
+    OrgType.REGION: _t("Region"),
+    OrgType.FORETAG: _t("Företag"),
+    OrgType.IDEELL: _t("Ideell organisation"),
+    OrgType.ANNAN: _t("Annan"),
 }
 
 

@@ -28,7 +28,7 @@ from pipeline.accounts import is_admin, require
 from pipeline.backup import portable_table, to_portable
 from pipeline.db import Base
 from pipeline.errors import InvalidData
-from pipeline.i18n import Text
+from pipeline.i18n import _t
 from pipeline.models import (
     ActivityLog,
     Comment,
@@ -231,9 +231,7 @@ def remove_person(session: Session, actor: User, person: User) -> Removal:
     """Anonymise `person`'s account and wipe their personal fields everywhere (flushes)."""
     require(may_remove(actor, person))
     if is_removed(person):
-        raise InvalidData(
-            Text("Personen är redan borttagen.", "This person has already been removed.")
-        )
+        raise InvalidData(_t("Personen är redan borttagen."))
     who = identifiers_for(session, person)
     strings = who.strings()
     removal = Removal(user_id=person.id)

@@ -21,7 +21,7 @@ from pipeline.accounts import (
     may_see_admin,
     require,
 )
-from pipeline.i18n import Text
+from pipeline.i18n import _t
 from pipeline.models import Call, Municipality, Organisation, OrgType, User
 from pipeline.services import log_activity
 
@@ -33,11 +33,9 @@ TEMPLATE_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 def _required(value: str, field: str, limit: int) -> str:
     value = " ".join((value or "").split())
     if not value:
-        raise FieldConflict(Text("Fältet måste fyllas i.", "This field is required."), field=field)
+        raise FieldConflict(_t("Fältet måste fyllas i."), field=field)
     if len(value) > limit:
-        raise FieldConflict(
-            Text(f"Högst {limit} tecken.", f"At most {limit} characters."), field=field
-        )
+        raise FieldConflict(_t("Högst {limit} tecken.").format(limit=limit), field=field)
     return value
 
 
@@ -83,23 +81,17 @@ def _organisation_values(session: Session, data: OrganisationData, except_id: in
     name = _required(data.name, "name", 200)
     if organisation_name_taken(session, name, except_id=except_id):
         raise FieldConflict(
-            Text(
-                "Det finns redan en organisation med det namnet.",
-                "There is already an organisation with that name.",
-            ),
+            _t("Det finns redan en organisation med det namnet."),
             field="name",
         )
     number = (data.org_number or "").strip() or None
     if number is not None and not ORG_NUMBER.match(number):
         raise FieldConflict(
-            Text(
-                "Skriv organisationsnumret som NNNNNN-NNNN.",
-                "Write the organisation number as NNNNNN-NNNN.",
-            ),
+            _t("Skriv organisationsnumret som NNNNNN-NNNN."),
             field="org_number",
         )
     if data.municipality_id is not None and session.get(Municipality, data.municipality_id) is None:
-        raise FieldConflict(Text("Okänd kommun.", "Unknown municipality."), field="municipality_id")
+        raise FieldConflict(_t("Okänd kommun."), field="municipality_id")
     return {
         "name": name,
         "type": OrgType(data.type),
@@ -168,35 +160,25 @@ def _call_values(session: Session, data: CallData, except_id: int | None) -> dic
     values["region"] = _required(data.region, "region", 80)
     objective = " ".join((data.specific_objective or "").split())
     if len(objective) > 120:
-        raise FieldConflict(
-            Text("Högst 120 tecken.", "At most 120 characters."), field="specific_objective"
-        )
+        raise FieldConflict(_t("Högst 120 tecken."), field="specific_objective")
     values["specific_objective"] = objective or None
     if diarienummer_taken(session, values["diarienummer"], except_id=except_id):
         raise FieldConflict(
-            Text(
-                "Det finns redan en utlysning med det diarienumret.",
-                "There is already a call with that case number.",
-            ),
+            _t("Det finns redan en utlysning med det diarienumret."),
             field="diarienummer",
         )
     if data.opens is None or data.closes is None:
         raise FieldConflict(
-            Text(
-                "Ange både öppnings- och stängningsdatum.", "Give both opening and closing dates."
-            ),
+            _t("Ange både öppnings- och stängningsdatum."),
             field="opens" if data.opens is None else "closes",
         )
     if data.closes < data.opens:
         raise FieldConflict(
-            Text(
-                "Utlysningen kan inte stänga före den öppnar.",
-                "The call cannot close before it opens.",
-            ),
+            _t("Utlysningen kan inte stänga före den öppnar."),
             field="closes",
         )
     if not TEMPLATE_KEY.match(data.template_key or ""):
-        raise FieldConflict(Text("Okänd mall.", "Unknown template."), field="template_key")
+        raise FieldConflict(_t("Okänd mall."), field="template_key")
     return values
 
 
@@ -234,9 +216,7 @@ def _municipality_name(session: Session, name: str, region: str, except_id: int 
         )
     ).first()
     if found is not None and found != except_id:
-        raise FieldConflict(
-            Text("Kommunen finns redan.", "That municipality already exists."), field="name"
-        )
+        raise FieldConflict(_t("Kommunen finns redan."), field="name")
     return name
 
 
@@ -248,12 +228,12 @@ def add_municipality(
     code = (code or "").strip()
     if not MUNICIPALITY_CODE.match(code):
         raise FieldConflict(
-            Text("Kommunkoden är fyra siffror.", "The municipality code is four digits."),
+            _t("Kommunkoden är fyra siffror."),
             field="code",
         )
     if session.scalars(select(Municipality.id).filter_by(code=code)).first() is not None:
         raise FieldConflict(
-            Text("Kommunkoden finns redan.", "That municipality code already exists."),
+            _t("Kommunkoden finns redan."),
             field="code",
         )
     municipality = Municipality(

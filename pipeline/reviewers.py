@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pipeline.errors import InvalidData, NotAllowed
-from pipeline.i18n import Text
+from pipeline.i18n import _t
 from pipeline.models import ProjectIdea, Role, User
 from pipeline.services import log_activity
 
@@ -32,19 +32,9 @@ def assign_reviewer(
 ) -> ProjectIdea:
     """The team names who reviews the idea (None: nobody)."""
     if not actor.is_team:
-        raise NotAllowed(
-            Text(
-                "Bara stödteamet kan välja granskare.",
-                "Only the support team can choose the reviewer.",
-            )
-        )
+        raise NotAllowed(_t("Bara stödteamet kan välja granskare."))
     if reviewer is not None and (reviewer.role not in TEAM_ROLES or not reviewer.is_active):
-        raise InvalidData(
-            Text(
-                "Granskaren ska vara en aktiv medlem av stödteamet.",
-                "The reviewer must be an active member of the support team.",
-            )
-        )
+        raise InvalidData(_t("Granskaren ska vara en aktiv medlem av stödteamet."))
     new_id = reviewer.id if reviewer is not None else None
     if idea.reviewer_id == new_id:
         return idea

@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 import pipeline.guards  # noqa: F401  (registers the table's guards)
 from pipeline.errors import EditConflict, GuardFailed, IllegalTransition, InvalidData, NotAllowed
-from pipeline.i18n import Text
+from pipeline.i18n import Text, _t
 from pipeline.models import (
     ActivityLog,
     Call,
@@ -67,22 +67,12 @@ class IdeaData:
         """Domain rules the data breaks (forms check the same, with per-field messages)."""
         found: list[Text] = []
         if not self.title.strip():
-            found.append(Text("Idén behöver en titel.", "The idea needs a title."))
+            found.append(_t("Idén behöver en titel."))
         if len(self.title) > TITLE_MAX:
-            found.append(
-                Text(
-                    f"Titeln får vara högst {TITLE_MAX} tecken.",
-                    f"The title may be at most {TITLE_MAX} characters.",
-                )
-            )
+            found.append(_t("Titeln får vara högst {limit} tecken.").format(limit=TITLE_MAX))
         for name in ("summary", "background", "purpose", "target_groups"):
             if len(getattr(self, name)) > TEXT_MAX:
-                found.append(
-                    Text(
-                        f"En text får vara högst {TEXT_MAX} tecken.",
-                        f"A text may be at most {TEXT_MAX} characters.",
-                    )
-                )
+                found.append(_t("En text får vara högst {limit} tecken.").format(limit=TEXT_MAX))
                 break
         numbers = (
             self.participants_women,
@@ -92,39 +82,19 @@ class IdeaData:
             self.esf_share,
         )
         if any(n is not None and n < 0 for n in numbers):
-            found.append(
-                Text(
-                    "Antal och belopp kan inte vara negativa.",
-                    "Numbers and amounts cannot be negative.",
-                )
-            )
+            found.append(_t("Antal och belopp kan inte vara negativa."))
         # An empty figure is unknown, not zero: only given figures are compared.
         given = (self.participants_women or 0) + (self.participants_men or 0)
         if self.participants_total is not None and self.participants_total < given:
-            found.append(
-                Text(
-                    "Totalt antal deltagare måste vara minst kvinnor + män.",
-                    "Total participants must be at least women + men.",
-                )
-            )
+            found.append(_t("Totalt antal deltagare måste vara minst kvinnor + män."))
         if (
             self.esf_share is not None
             and self.budget_total is not None
             and self.esf_share > self.budget_total
         ):
-            found.append(
-                Text(
-                    "Sökt ESF-stöd kan inte vara större än total budget.",
-                    "The ESF share cannot exceed the total budget.",
-                )
-            )
+            found.append(_t("Sökt ESF-stöd kan inte vara större än total budget."))
         if self.period_start and self.period_end and self.period_end < self.period_start:
-            found.append(
-                Text(
-                    "Projektperioden slutar före den börjar.",
-                    "The project period ends before it starts.",
-                )
-            )
+            found.append(_t("Projektperioden slutar före den börjar."))
         return found
 
 
@@ -161,26 +131,26 @@ def _require(condition: bool, message: Text) -> None:
         raise NotAllowed(message)
 
 
-_NOT_YOURS = Text("Du har inte behörighet att ändra den här idén.", "You may not change this idea.")
+_NOT_YOURS = _t("Du har inte behörighet att ändra den här idén.")
 
 
 def _check_references(session: Session, actor: User, data: IdeaData) -> None:
     """Ids in the data exist, and an actor only leads with their own organisation."""
     if data.lead_organisation_id is not None:
         if session.get(Organisation, data.lead_organisation_id) is None:
-            raise InvalidData(Text("Projektägaren finns inte.", "Unknown lead organisation."))
+            raise InvalidData(_t("Projektägaren finns inte."))
     if data.call_id is not None and session.get(Call, data.call_id) is None:
-        raise InvalidData(Text("Utlysningen finns inte.", "Unknown call."))
+        raise InvalidData(_t("Utlysningen finns inte."))
     wanted = set(data.municipality_ids)
     if wanted:
         found = set(session.scalars(select(Municipality.id).where(Municipality.id.in_(wanted))))
         if found != wanted:
-            raise InvalidData(Text("Okänd kommun.", "Unknown municipality."))
+            raise InvalidData(_t("Okänd kommun."))
     partners = set(data.partner_ids)
     if partners:
         found = set(session.scalars(select(Organisation.id).where(Organisation.id.in_(partners))))
         if found != partners:
-            raise InvalidData(Text("Okänd partnerorganisation.", "Unknown partner organisation."))
+            raise InvalidData(_t("Okänd partnerorganisation."))
 
 
 def _apply(session: Session, idea: ProjectIdea, data: IdeaData) -> dict[str, Any]:
@@ -224,19 +194,13 @@ def create_idea(session: Session, actor: User, data: IdeaData) -> ProjectIdea:
     if actor.role == Role.ACTOR:
         _require(
             actor.organisation_id is not None,
-            Text(
-                "Du behöver tillhöra en organisation för att lämna in idéer.",
-                "You need to belong to an organisation to submit ideas.",
-            ),
+            _t("Du behöver tillhöra en organisation för att lämna in idéer."),
         )
         if data.lead_organisation_id is None:
             data.lead_organisation_id = actor.organisation_id
         _require(
             data.lead_organisation_id == actor.organisation_id,
-            Text(
-                "Som lokal aktör kan du bara lämna in idéer där din organisation är projektägare.",
-                "As a local actor you can only submit ideas led by your own organisation.",
-            ),
+            _t("Som lokal aktör kan du bara lämna in idéer där din organisation är projektägare."),
         )
     problems = data.problems()
     if problems:
@@ -256,11 +220,9 @@ def create_idea(session: Session, actor: User, data: IdeaData) -> ProjectIdea:
     return idea
 
 
-_EDITED_MEANWHILE = Text(
+_EDITED_MEANWHILE = _t(
     "Någon annan sparade idén medan du ändrade den. Ingenting av ditt är sparat ännu: jämför "
-    "versionerna nedan och spara igen.",
-    "Someone else saved the idea while you were editing it. Nothing of yours is saved yet: "
-    "compare the versions below and save again.",
+    "versionerna nedan och spara igen."
 )
 
 
@@ -288,29 +250,16 @@ def update_idea(
     if base_version is not None and base_version != idea.version:
         raise EditConflict(_EDITED_MEANWHILE)
     if idea.is_final:
-        raise InvalidData(
-            Text(
-                "En avslutad eller avbruten idé kan inte ändras.",
-                "A closed or withdrawn idea cannot be changed.",
-            )
-        )
+        raise InvalidData(_t("En avslutad eller avbruten idé kan inte ändras."))
     if actor.role == Role.ACTOR and data.lead_organisation_id != idea.lead_organisation_id:
         _require(
             idea.lead_organisation_id == actor.organisation_id
             and data.lead_organisation_id is not None,
-            Text(
-                "Bara projektägaren eller stödteamet kan byta projektägare.",
-                "Only the lead organisation or the support team can change the lead.",
-            ),
+            _t("Bara projektägaren eller stödteamet kan byta projektägare."),
         )
     removed = {p.organisation_id for p in idea.partners} - set(data.partner_ids)
     if removed - {data.lead_organisation_id} and not may_remove_partners(actor, idea):
-        raise NotAllowed(
-            Text(
-                "Bara projektägaren eller stödteamet kan ta bort samverkansparter.",
-                "Only the lead organisation or the support team can remove partners.",
-            )
-        )
+        raise NotAllowed(_t("Bara projektägaren eller stödteamet kan ta bort samverkansparter."))
     problems = data.problems()
     if problems:
         raise InvalidData(problems[0], details=problems)
@@ -347,17 +296,12 @@ def advance_stage(
     move = transition(idea.stage, target)
     if move is None:
         raise IllegalTransition(
-            Text(
-                "Det går inte att flytta en idé från {a} till {b}.",
-                "An idea cannot move from {a} to {b}.",
-            ).format(a=idea.stage.label, b=target.label)
+            _t("Det går inte att flytta en idé från {a} till {b}.").format(
+                a=idea.stage.label, b=target.label
+            )
         )
     if actor.role.value not in move.roles:
-        raise NotAllowed(
-            Text(
-                "Din roll får inte flytta idén till {b}.", "Your role may not move the idea to {b}."
-            ).format(b=target.label)
-        )
+        raise NotAllowed(_t("Din roll får inte flytta idén till {b}.").format(b=target.label))
     _require(idea.can_edit(actor), _NOT_YOURS)
     due = (
         _changes_due(changes_due_on, utcnow().date()) if target == Stage.CHANGES_REQUESTED else None
@@ -414,12 +358,7 @@ def _changes_due(given: dt.date | None, today: dt.date) -> dt.date:
     if given is None:
         return today + dt.timedelta(days=CHANGES_DUE_DAYS)
     if given < today:
-        raise InvalidData(
-            Text(
-                "Sista dag för kompletteringen kan inte ha passerat.",
-                "The due date of the changes cannot be in the past.",
-            )
-        )
+        raise InvalidData(_t("Sista dag för kompletteringen kan inte ha passerat."))
     return given
 
 
@@ -448,19 +387,14 @@ def link_to_regional_project(
     """
     _require(
         actor.is_team,
-        Text(
-            "Bara stödteamet kan samla idéer i regionala projekt.",
-            "Only the support team can gather ideas into regional projects.",
-        ),
+        _t("Bara stödteamet kan samla idéer i regionala projekt."),
     )
     ideas = list(ideas)
     if not ideas:
-        raise InvalidData(Text("Välj minst en idé.", "Choose at least one idea."))
+        raise InvalidData(_t("Välj minst en idé."))
     if regional is None:
         if not (new_title or "").strip():
-            raise InvalidData(
-                Text("Ge det regionala projektet ett namn.", "Give the regional project a name.")
-            )
+            raise InvalidData(_t("Ge det regionala projektet ett namn."))
         regional = create_idea(
             session,
             actor,
@@ -471,19 +405,11 @@ def link_to_regional_project(
             {m for idea in ideas for m in idea.municipalities}, key=lambda m: m.name
         )
     elif not regional.is_regional:
-        raise InvalidData(
-            Text(
-                "Det valda projektet är inte ett regionalt projekt.",
-                "The chosen project is not a regional project.",
-            )
-        )
+        raise InvalidData(_t("Det valda projektet är inte ett regionalt projekt."))
     for idea in ideas:
         if idea.is_regional or idea.id == regional.id:
             raise InvalidData(
-                Text(
-                    "Ett regionalt projekt kan inte ingå i ett annat: {t}.",
-                    "A regional project cannot be part of another: {t}.",
-                ).format(t=idea.title)
+                _t("Ett regionalt projekt kan inte ingå i ett annat: {t}.").format(t=idea.title)
             )
         if idea.regional_project_id != regional.id:
             idea.regional_project = regional
@@ -504,10 +430,7 @@ def unlink_from_regional_project(session: Session, actor: User, idea: ProjectIde
     """Take an idea out of its regional project."""
     _require(
         actor.is_team,
-        Text(
-            "Bara stödteamet kan ändra regionala projekt.",
-            "Only the support team can change regional projects.",
-        ),
+        _t("Bara stödteamet kan ändra regionala projekt."),
     )
     if idea.regional_project_id is not None:
         old = idea.regional_project_id
@@ -526,27 +449,17 @@ def add_comment(
     visibility: Visibility = Visibility.SHARED,
 ) -> Comment:
     """Comment on an idea; only the support team writes internal comments."""
-    _require(
-        idea.can_view(actor), Text("Du kan inte se den här idén.", "You cannot see this idea.")
-    )
+    _require(idea.can_view(actor), _t("Du kan inte se den här idén."))
     if visibility == Visibility.INTERNAL:
         _require(
             actor.is_team,
-            Text(
-                "Bara stödteamet kan skriva interna kommentarer.",
-                "Only the support team can write internal comments.",
-            ),
+            _t("Bara stödteamet kan skriva interna kommentarer."),
         )
     body = body.strip()
     if not body:
-        raise InvalidData(Text("Kommentaren är tom.", "The comment is empty."))
+        raise InvalidData(_t("Kommentaren är tom."))
     if len(body) > TEXT_MAX:
-        raise InvalidData(
-            Text(
-                f"En kommentar får vara högst {TEXT_MAX} tecken.",
-                f"A comment may be at most {TEXT_MAX} characters.",
-            )
-        )
+        raise InvalidData(_t("En kommentar får vara högst {limit} tecken.").format(limit=TEXT_MAX))
     comment = Comment(idea=idea, author=actor, body=body, visibility=visibility)
     session.add(comment)
     session.flush()

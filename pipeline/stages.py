@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from pipeline.i18n import Text
+from pipeline.i18n import Text, _t, _tp, render
 
 if TYPE_CHECKING:
     from pipeline.models import ProjectIdea, User
@@ -37,7 +37,7 @@ class Stage(StrEnum):
 
     def label_for(self, locale: str | None) -> str:
         """The stage's name in `locale`."""
-        return STAGE_LABELS[self].get(locale)
+        return render(STAGE_LABELS[self], locale)
 
     @property
     def is_final(self) -> bool:
@@ -46,19 +46,19 @@ class Stage(StrEnum):
 
 
 STAGE_LABELS: dict[Stage, Text] = {
-    Stage.IDEA: Text("Idé", "Idea"),
-    Stage.PRESTUDY: Text("Förstudie", "Pre-study"),
-    Stage.DRAFTING: Text("Ansökan skrivs", "Drafting"),
-    Stage.REVIEW: Text("Granskning", "In review"),
-    Stage.CHANGES_REQUESTED: Text("Komplettering", "Changes requested"),
-    Stage.READY: Text("Klar att skicka in", "Ready to submit"),
-    Stage.SUBMITTED: Text("Inskickad", "Submitted"),
-    Stage.GRANTED: Text("Beviljad", "Granted"),
-    Stage.REJECTED: Text("Avslag", "Rejected"),
-    Stage.IMPLEMENTATION: Text("Genomförande", "Implementation"),
-    Stage.CLOSED: Text("Avslutad", "Closed"),
-    Stage.PARKED: Text("Vilande", "Parked"),
-    Stage.WITHDRAWN: Text("Avbruten", "Withdrawn"),
+    Stage.IDEA: _t("Idé"),
+    Stage.PRESTUDY: _t("Förstudie"),
+    Stage.DRAFTING: _t("Ansökan skrivs"),
+    Stage.REVIEW: _t("Granskning"),
+    Stage.CHANGES_REQUESTED: _t("Komplettering"),
+    Stage.READY: _t("Klar att skicka in"),
+    Stage.SUBMITTED: _t("Inskickad"),
+    Stage.GRANTED: _t("Beviljad"),
+    Stage.REJECTED: _t("Avslag"),
+    Stage.IMPLEMENTATION: _t("Genomförande"),
+    Stage.CLOSED: _t("Avslutad"),
+    Stage.PARKED: _t("Vilande"),
+    Stage.WITHDRAWN: _t("Avbruten"),
 }
 
 # The board shows stages in this order.
@@ -115,64 +115,60 @@ class Transition:
 
 
 S = Stage
-_PARK = Text("Parkera (vilande)", "Park")
-_RESUME = Text("Återuppta", "Resume")
-_WITHDRAW = Text("Avbryt", "Withdraw")
+_PARK = _t("Parkera (vilande)")
+_RESUME = _t("Återuppta")
+_WITHDRAW = _tp("transition", "Avbryt")
 
 _TABLE: list[Transition] = [
     Transition(
         S.IDEA,
         S.PRESTUDY,
         TEAM,
-        Text("Starta förstudie", "Start pre-study"),
+        _t("Starta förstudie"),
         ("has_lead_organisation", "has_municipality"),
     ),
     Transition(
         S.IDEA,
         S.DRAFTING,
         TEAM,
-        Text("Börja skriva ansökan", "Start drafting"),
+        _t("Börja skriva ansökan"),
         ("has_lead_organisation", "has_municipality"),
     ),
     Transition(
         S.PRESTUDY,
         S.DRAFTING,
         TEAM,
-        Text("Börja skriva ansökan", "Start drafting"),
+        _t("Börja skriva ansökan"),
         ("has_lead_organisation", "has_municipality"),
     ),
-    Transition(S.DRAFTING, S.REVIEW, EVERYONE, Text("Skicka till granskning", "Send for review")),
-    Transition(S.REVIEW, S.CHANGES_REQUESTED, TEAM, Text("Begär komplettering", "Request changes")),
-    Transition(S.REVIEW, S.DRAFTING, TEAM, Text("Tillbaka till skrivande", "Back to drafting")),
+    Transition(S.DRAFTING, S.REVIEW, EVERYONE, _t("Skicka till granskning")),
+    Transition(S.REVIEW, S.CHANGES_REQUESTED, TEAM, _t("Begär komplettering")),
+    Transition(S.REVIEW, S.DRAFTING, TEAM, _t("Tillbaka till skrivande")),
     Transition(
         S.CHANGES_REQUESTED,
         S.REVIEW,
         EVERYONE,
-        Text("Skicka till granskning igen", "Resend for review"),
+        _t("Skicka till granskning igen"),
     ),
-    Transition(S.REVIEW, S.READY, TEAM, Text("Godkänn: klar att skicka in", "Approve as ready")),
+    Transition(S.REVIEW, S.READY, TEAM, _t("Godkänn: klar att skicka in")),
     Transition(
         S.READY,
         S.SUBMITTED,
         EVERYONE,
-        Text("Registrera inskickad ansökan", "Record submission"),
+        _t("Registrera inskickad ansökan"),
         ("has_submission_date", "has_esf_diarienummer"),
     ),
     Transition(
         S.SUBMITTED,
         S.GRANTED,
         TEAM,
-        Text("Registrera beviljande", "Record grant"),
+        _t("Registrera beviljande"),
         ("has_granted_amount",),
     ),
-    Transition(S.SUBMITTED, S.REJECTED, TEAM, Text("Registrera avslag", "Record rejection")),
-    Transition(
-        S.REJECTED, S.DRAFTING, TEAM, Text("Skriv om inför ny utlysning", "Redraft for a new call")
-    ),
-    Transition(
-        S.GRANTED, S.IMPLEMENTATION, TEAM, Text("Starta genomförande", "Start implementation")
-    ),
-    Transition(S.IMPLEMENTATION, S.CLOSED, TEAM, Text("Avsluta projektet", "Close the project")),
+    Transition(S.SUBMITTED, S.REJECTED, TEAM, _t("Registrera avslag")),
+    Transition(S.REJECTED, S.DRAFTING, TEAM, _t("Skriv om inför ny utlysning")),
+    Transition(S.GRANTED, S.IMPLEMENTATION, TEAM, _t("Starta genomförande")),
+    Transition(S.IMPLEMENTATION, S.CLOSED, TEAM, _t("Avsluta projektet")),
     *[Transition(s, S.PARKED, EVERYONE, _PARK) for s in S if s in OPEN_STAGES],
     *[
         Transition(S.PARKED, s, EVERYONE, _RESUME, ("returns_to_parked_from",))

@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from pipeline import backup, login_sessions, personal_data
 from pipeline.accounts import find_user_by_email
 from pipeline.errors import PipelineError
+from pipeline.i18n import render
 from pipeline.models import Role, User
 from web import db
 
@@ -86,7 +87,7 @@ def export_person_command(email: str, out, operator: str | None) -> None:
     try:
         data = personal_data.export_person(session, _operator(operator), person)
     except PipelineError as exc:
-        raise click.ClickException(exc.text.en) from exc
+        raise click.ClickException(render(exc.text, "en")) from exc
     session.commit()
     json.dump(data, out, ensure_ascii=False, indent=2)
     out.write("\n")
@@ -108,7 +109,7 @@ def remove_person_command(email: str, operator: str | None, yes: bool) -> None:
     try:
         removal = personal_data.remove_person(session, _operator(operator), person)
     except PipelineError as exc:
-        raise click.ClickException(exc.text.en) from exc
+        raise click.ClickException(render(exc.text, "en")) from exc
     session.commit()
     click.echo(
         f"Account {removal.user_id} anonymised: {removal.contacts_cleared} idea contacts "

@@ -6,11 +6,11 @@ import datetime as dt
 import os
 
 from flask import Flask, g, request, session
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal, get_translations
 from flask_login import current_user
 from markupsafe import Markup
 
-from pipeline.i18n import LOCALES, Text
+from pipeline.i18n import LOCALES, Text, render
 from web.extensions import babel
 
 TRANSLATIONS = os.path.join(os.path.dirname(__file__), "translations")
@@ -34,10 +34,8 @@ def locale() -> str:
 
 
 def text(value: Text | None) -> str:
-    """Pick the current language from a domain Text."""
-    if value is None:
-        return ""
-    return value.get(locale())
+    """A domain Message (or Bilingual data) in the current language, with Flask-Babel's catalog."""
+    return render(value, locale(), get_translations())
 
 
 def sek(amount: int | None) -> str:

@@ -23,18 +23,15 @@ from sqlalchemy.orm import Session
 
 from drafting.jobs.functions import ABANDONED, JobSettings, is_stale, mark_failed, run_job
 from drafting.jobs.models import Job, JobStatus
-from pipeline.i18n import Text
+from pipeline.i18n import Text, _t, render
 
 DEFAULT_QUEUE = "framsyn"
-QUEUE_DOWN = Text(
+QUEUE_DOWN = _t(
     "Köservern (Redis) svarar inte, så jobbet kunde inte startas. Försök igen om en stund; "
-    "kvarstår felet, kontakta den som driftar Framsyn.",
-    "The queue server (Redis) is not answering, so the job could not be started. Try again in "
-    "a while; if it persists, contact whoever runs Framsyn.",
+    "kvarstår felet, kontakta den som driftar Framsyn."
 )
-FAILED_IN_QUEUE = Text(
-    "Arbetsprocessen avbröt jobbet. Inget halvfärdigt resultat sparades. Försök igen.",
-    "The worker aborted the job. No partial result was kept. Try again.",
+FAILED_IN_QUEUE = _t(
+    "Arbetsprocessen avbröt jobbet. Inget halvfärdigt resultat sparades. Försök igen."
 )
 
 
@@ -42,7 +39,7 @@ class QueueUnavailable(Exception):
     """Redis could not be reached; shown as a clear 503 page."""
 
     def __init__(self, text: Text = QUEUE_DOWN) -> None:
-        super().__init__(text.sv)
+        super().__init__(render(text))
         self.text = text
 
 

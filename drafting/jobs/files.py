@@ -14,15 +14,14 @@ from sqlalchemy.orm import Session, undefer
 
 from drafting.jobs.models import FilePurpose, StoredFile
 from pipeline.errors import NotFound
-from pipeline.i18n import Text
+from pipeline.i18n import _t
 from pipeline.models import User, utcnow
 from pipeline.queries import get_idea
 
 DEFAULT_RETENTION = dt.timedelta(days=7)
 
-_GONE = Text(
-    "Filen finns inte längre eller så saknar du behörighet att hämta den. Skapa den på nytt.",
-    "The file no longer exists or you may not download it. Create it again.",
+_GONE = _t(
+    "Filen finns inte längre eller så saknar du behörighet att hämta den. Skapa den på nytt."
 )
 
 

@@ -23,7 +23,7 @@ from drafting.errors import DraftingError
 from drafting.jobs.files import DEFAULT_RETENTION, store_file
 from drafting.jobs.models import FilePurpose, Job, JobKind, JobStatus, StoredFile
 from pipeline.errors import InvalidData, NotAllowed, PipelineError
-from pipeline.i18n import Text
+from pipeline.i18n import Text, _t, render
 from pipeline.models import ProjectIdea, User, utcnow
 from pipeline.services import log_activity
 
@@ -33,35 +33,25 @@ SessionFactory = Callable[[], Session]
 Report = Callable[[int, str], None]
 
 STEPS: dict[str, Text] = {
-    "queued": Text("Väntar på en ledig arbetsprocess", "Waiting for a free worker"),
-    "starting": Text("Startar", "Starting"),
-    "collecting": Text("Hämtar ansökans text", "Reading the application"),
-    "rendering": Text("Skapar Word-dokumentet", "Writing the Word document"),
-    "storing": Text("Sparar filen", "Storing the file"),
-    "reading": Text("Läser och kontrollerar Word-dokumentet", "Reading and checking the document"),
-    "saving": Text("Sparar nya revisioner", "Saving new revisions"),
-    "checking": Text("Kontrollerar ansökningarna", "Checking the applications"),
-    "done": Text("Klart", "Done"),
-    "failed": Text("Misslyckades", "Failed"),
+    "queued": _t("Väntar på en ledig arbetsprocess"),
+    "starting": _t("Startar"),
+    "collecting": _t("Hämtar ansökans text"),
+    "rendering": _t("Skapar Word-dokumentet"),
+    "storing": _t("Sparar filen"),
+    "reading": _t("Läser och kontrollerar Word-dokumentet"),
+    "saving": _t("Sparar nya revisioner"),
+    "checking": _t("Kontrollerar ansökningarna"),
+    "done": _t("Klart"),
+    "failed": _t("Misslyckades"),
 }
-ABANDONED = Text(
+ABANDONED = _t(
     "Jobbet avbröts: arbetsprocessen slutade svara mitt i arbetet. Inget halvfärdigt resultat "
-    "sparades. Försök igen.",
-    "The job was interrupted: the worker stopped responding in the middle of it. No partial "
-    "result was kept. Try again.",
+    "sparades. Försök igen."
 )
-UNEXPECTED = Text(
-    "Ett oväntat fel inträffade. Försök igen; kvarstår felet, kontakta stödteamet.",
-    "An unexpected error occurred. Try again; if it persists, contact the support team.",
-)
-USER_GONE = Text("Kontot som startade jobbet finns inte längre.", "The job's account is gone.")
-UPLOAD_GONE = Text(
-    "Den uppladdade filen finns inte längre. Ladda upp den igen.",
-    "The uploaded file no longer exists. Upload it again.",
-)
-NOT_RETRYABLE = Text(
-    "Bara ett misslyckat jobb kan köras igen.", "Only a failed job can be run again."
-)
+UNEXPECTED = _t("Ett oväntat fel inträffade. Försök igen; kvarstår felet, kontakta stödteamet.")
+USER_GONE = _t("Kontot som startade jobbet finns inte längre.")
+UPLOAD_GONE = _t("Den uppladdade filen finns inte längre. Ladda upp den igen.")
+NOT_RETRYABLE = _t("Bara ett misslyckat jobb kan köras igen.")
 
 
 @dataclass(frozen=True)
@@ -119,7 +109,7 @@ def can_see_job(session: Session, actor: User, job: Job) -> bool:
 def retry_job(session: Session, actor: User, job: Job) -> Job:
     """Queue a failed job again under a new attempt number (flushed, not committed)."""
     if not can_see_job(session, actor, job):
-        raise NotAllowed(Text("Du kan inte köra det här jobbet.", "You cannot run this job."))
+        raise NotAllowed(_t("Du kan inte köra det här jobbet."))
     if job.status != JobStatus.FAILED:
         raise InvalidData(NOT_RETRYABLE)
     job.attempt += 1
@@ -196,8 +186,8 @@ def _fail(sessions: SessionFactory, job_id: int, attempt: int, error: Text) -> N
         attempt,
         status=JobStatus.FAILED,
         step="failed",
-        error_sv=error.sv,
-        error_en=error.en,
+        error_sv=render(error, "sv"),
+        error_en=render(error, "en"),
         finished_at=utcnow(),
     )
 

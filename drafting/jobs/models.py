@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from pipeline.db import Base, UTCDateTime
+from pipeline.i18n import Bilingual, _t, render
 from pipeline.i18n import Text as L10n
 from pipeline.models import Call, ProjectIdea, User, str_enum, utcnow
 
@@ -37,9 +38,9 @@ class JobKind(StrEnum):
 
 
 JOB_KIND_LABELS = {
-    JobKind.EXPORT: L10n("Export till Word", "Export to Word"),
-    JobKind.IMPORT: L10n("Import från Word", "Import from Word"),
-    JobKind.RECHECK_CALL: L10n("Ny kontroll av utlysningens ansökningar", "Re-check of the call"),
+    JobKind.EXPORT: _t("Export till Word"),
+    JobKind.IMPORT: _t("Import från Word"),
+    JobKind.RECHECK_CALL: _t("Ny kontroll av utlysningens ansökningar"),
 }
 
 
@@ -61,10 +62,10 @@ class JobStatus(StrEnum):
 
 
 JOB_STATUS_LABELS = {
-    JobStatus.QUEUED: L10n("I kö", "Queued"),
-    JobStatus.RUNNING: L10n("Pågår", "Running"),
-    JobStatus.DONE: L10n("Klart", "Done"),
-    JobStatus.FAILED: L10n("Misslyckades", "Failed"),
+    JobStatus.QUEUED: _t("I kö"),
+    JobStatus.RUNNING: _t("Pågår"),
+    JobStatus.DONE: _t("Klart"),
+    JobStatus.FAILED: _t("Misslyckades"),
 }
 
 
@@ -160,12 +161,12 @@ class Job(Base):
         """The reason a failed job gives, in both languages."""
         if self.error_sv is None:
             return None
-        return L10n(self.error_sv, self.error_en or self.error_sv)
+        return Bilingual(self.error_sv, self.error_en or self.error_sv)
 
     @error.setter
     def error(self, value: L10n | None) -> None:
-        self.error_sv = value.sv if value is not None else None
-        self.error_en = value.en if value is not None else None
+        self.error_sv = render(value, "sv") if value is not None else None
+        self.error_en = render(value, "en") if value is not None else None
 
     @property
     def is_finished(self) -> bool:

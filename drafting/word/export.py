@@ -28,7 +28,8 @@ from drafting.word.rendering import (
     render,
 )
 from pipeline.errors import InvalidData
-from pipeline.i18n import Text
+from pipeline.i18n import Text, _t
+from pipeline.i18n import render as in_words
 from pipeline.models import ProjectIdea, User
 from pipeline.queries import get_idea
 
@@ -110,7 +111,7 @@ def _check_run_for(session: Session, draft: Draft, revision: int) -> CheckRun:
 
 def _text_of(value: Any) -> str:
     if isinstance(value, Text):
-        return value.sv
+        return in_words(value, "sv")
     if isinstance(value, dict):
         return str(value.get("sv") or value.get("en") or "")
     return "" if value is None else str(value)
@@ -158,13 +159,13 @@ def appendix_for(session: Session, draft: Draft, revision: int) -> list[Appendix
     principles = []
     for level in review.principle_levels(session, draft, run):
         rows = [
-            (clean(r.question.sv), r.met, r.decision is not None)
+            (clean(in_words(r.question, "sv")), r.met, r.decision is not None)
             for r in lists.get(level.principle, [])
         ]
         principles.append(
             AppendixPrinciple(
-                name=review.principle_label(level.principle).sv,
-                level=review.level_label(level.level).sv,
+                name=in_words(review.principle_label(level.principle), "sv"),
+                level=in_words(review.level_label(level.level), "sv"),
                 judged_by_team=level.overridden,
                 checklist=rows,
                 findings=_findings(result, level.principle, template),
@@ -190,10 +191,9 @@ def collect(
     number = latest if revision is None else revision
     if not 0 <= number <= latest:
         raise InvalidData(
-            Text(
-                "Revision {n} finns inte; ansökan har revisionerna 0–{last}.",
-                "Revision {n} does not exist; the application has revisions 0–{last}.",
-            ).format(n=number, last=latest)
+            _t("Revision {n} finns inte; ansökan har revisionerna 0–{last}.").format(
+                n=number, last=latest
+            )
         )
     template = load_template(draft.template_key if draft is not None else DEFAULT_TEMPLATE)
     texts = section_texts(session, draft, number) if draft is not None else {}

@@ -34,7 +34,7 @@ from drafting.word.reading import join_lines, read_blocks
 from drafting.word.rendering import APPENDIX_TITLE, BOOKMARK_PREFIX, EXPORT_CATEGORY
 from drafting.word.safety import CORRUPT, EMPTY, ImportRefused, inspect_docx
 from pipeline.errors import InvalidData
-from pipeline.i18n import Text
+from pipeline.i18n import Bilingual, _t, render
 from pipeline.models import User
 from pipeline.queries import get_idea
 from pipeline.services import log_activity
@@ -120,7 +120,7 @@ def parse_docx(data: bytes, template: Template) -> ParsedDocument:
     blocks = read_blocks(document)
     if not any(b.lines or b.heading for b in blocks):
         raise ImportRefused(EMPTY)
-    appendix = {normalise_heading(APPENDIX_TITLE.sv), normalise_heading(APPENDIX_TITLE.en)}
+    appendix = {normalise_heading(render(APPENDIX_TITLE, loc)) for loc in ("sv", "en")}
     sections: dict[str, list[str]] = {}
     matched: list[tuple[str, str]] = []
     unmatched: list[UnmatchedText] = []
@@ -211,11 +211,7 @@ def import_docx(
     template = template_for(draft)
     target = unmatched_target or default_unmatched_target(template)
     if template.section(target) is None:
-        raise InvalidData(
-            Text(
-                "Avsnittet {key} finns inte i mallen.", "The section {key} is not in the template."
-            ).format(key=target)
-        )
+        raise InvalidData(_t("Avsnittet {key} finns inte i mallen.").format(key=target))
     parsed = parse_docx(data, template)
     current = section_texts(session, draft)
     texts = dict(parsed.sections)
@@ -230,17 +226,17 @@ def import_docx(
         if section is not None and len(clean_text(text)) > section.max_chars:
             too_long.append((section, len(clean_text(text))))
     if too_long:
-        listing_sv = ", ".join(f"{s.title_sv} ({n} av {s.max_chars} tecken)" for s, n in too_long)
-        listing_en = ", ".join(
-            f"{s.title_en} ({n} of {s.max_chars} characters)" for s, n in too_long
+        listing = tuple(
+            _t("{section} ({length} av {limit} tecken)").format(
+                section=Bilingual(s.title_sv, s.title_en), length=n, limit=s.max_chars
+            )
+            for s, n in too_long
         )
         raise ImportRefused(
-            Text(
-                f"Inget importerades: texten är för lång i {listing_sv}. Korta texten i Word "
-                "och försök igen.",
-                f"Nothing was imported: the text is too long in {listing_en}. Shorten it in "
-                "Word and try again.",
-            )
+            _t(
+                "Inget importerades: texten är för lång i {sections}. Korta texten i Word "
+                "och försök igen."
+            ).format(sections=listing)
         )
 
     report = ImportReport(

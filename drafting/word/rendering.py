@@ -19,10 +19,11 @@ from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from pipeline.i18n import Text
+from pipeline.i18n import _t
+from pipeline.i18n import render as in_words
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-APPENDIX_TITLE = Text("Horisontella principer – kontroll", "Horizontal principles – check")
+APPENDIX_TITLE = _t("Horisontella principer – kontroll")
 EXPORT_CATEGORY = "Framsyn-export"
 BOOKMARK_PREFIX = "_fs_"
 TABLE_STYLE = "Framsyn Tabell"
@@ -126,7 +127,7 @@ def _toc(w: _Writer, content: ExportContent) -> None:
     """A TOC field whose cached result lists the headings; Word refreshes it (dirty) on open."""
     entries = [(s.level, s.title) for s in content.sections]
     if content.appendix is not None:
-        entries.append((1, APPENDIX_TITLE.sv))
+        entries.append((1, in_words(APPENDIX_TITLE)))
     for index, (level, title) in enumerate(entries):
         paragraph = w.para(style=f"TOC {level}")
         if index == 0:
@@ -180,7 +181,7 @@ def _table(document: Any, rows: list[tuple[str, ...]], widths: tuple[int, ...] =
 def _appendix(w: _Writer, content: ExportContent) -> None:
     document = w.document
     document.add_page_break()
-    w.para(APPENDIX_TITLE.sv, "Heading 1")
+    w.para(in_words(APPENDIX_TITLE), "Heading 1")
     w.para(
         f"Kontroll av ansökan i revision {content.revision}. Nivåskalan är Saknas, Nämns, "
         "Konkret och Integrerad; checklistan följer bedömarnas frågor.",

@@ -18,7 +18,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, fromstring
 
 from drafting.errors import DraftingError
-from pipeline.i18n import Text
+from pipeline.i18n import Text, _t, render
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
@@ -42,53 +42,38 @@ class ImportRefused(DraftingError):
     status = 400
 
     def __init__(self, text: Text) -> None:
-        super().__init__(text.sv)
+        super().__init__(render(text))
         self.text = text
 
     def message(self, locale: str | None = None) -> str:
-        return self.text.get(locale)
+        return render(self.text, locale)
 
 
-TOO_LARGE = Text(
-    "Filen är större än 10 MB. Dela upp dokumentet eller ta bort bilder och försök igen.",
-    "The file is larger than 10 MB. Split the document or remove images and try again.",
+TOO_LARGE = _t(
+    "Filen är större än 10 MB. Dela upp dokumentet eller ta bort bilder och försök igen."
 )
-NOT_WORD = Text(
-    "Filen är inte ett Word-dokument (.docx). Spara dokumentet som .docx i Word och försök igen.",
-    "The file is not a Word document (.docx). Save the document as .docx in Word and try again.",
+NOT_WORD = _t(
+    "Filen är inte ett Word-dokument (.docx). Spara dokumentet som .docx i Word och försök igen."
 )
-IS_PDF = Text(
-    "Filen är en PDF med filändelsen .docx. Ladda upp originalet i Word-format (.docx).",
-    "The file is a PDF named .docx. Upload the original in Word format (.docx).",
+IS_PDF = _t("Filen är en PDF med filändelsen .docx. Ladda upp originalet i Word-format (.docx).")
+NOT_DOCUMENT = _t(
+    "Filen är ett zip-arkiv men inget Word-dokument. Ladda upp en .docx-fil sparad i Word."
 )
-NOT_DOCUMENT = Text(
-    "Filen är ett zip-arkiv men inget Word-dokument. Ladda upp en .docx-fil sparad i Word.",
-    "The file is a zip archive but not a Word document. Upload a .docx file saved in Word.",
+CORRUPT = _t(
+    "Filen är skadad och kan inte läsas. Öppna den i Word, spara den igen och försök på nytt."
 )
-CORRUPT = Text(
-    "Filen är skadad och kan inte läsas. Öppna den i Word, spara den igen och försök på nytt.",
-    "The file is damaged and cannot be read. Open it in Word, save it again and retry.",
-)
-BOMB = Text(
+BOMB = _t(
     "Filen packas upp till orimligt mycket data och har inte lästs. Spara dokumentet på nytt "
-    "i Word och försök igen.",
-    "The file unpacks to an unreasonable amount of data and was not read. Save the document "
-    "again in Word and try again.",
+    "i Word och försök igen."
 )
-ENTITIES = Text(
+ENTITIES = _t(
     "Filen innehåller XML-deklarationer (DOCTYPE/entiteter) som Word inte skapar och som inte "
-    "tillåts av säkerhetsskäl. Spara dokumentet på nytt i Word som .docx.",
-    "The file contains XML declarations (DOCTYPE/entities) that Word does not write and that "
-    "are refused for security reasons. Save the document again in Word as .docx.",
+    "tillåts av säkerhetsskäl. Spara dokumentet på nytt i Word som .docx."
 )
-MACROS = Text(
-    "Filen innehåller makron (.docm) och tas inte emot. Spara dokumentet som .docx utan makron.",
-    "The file contains macros (.docm) and is refused. Save the document as .docx without macros.",
+MACROS = _t(
+    "Filen innehåller makron (.docm) och tas inte emot. Spara dokumentet som .docx utan makron."
 )
-EMPTY = Text(
-    "Dokumentet är tomt: det finns ingen text att importera.",
-    "The document is empty: there is no text to import.",
-)
+EMPTY = _t("Dokumentet är tomt: det finns ingen text att importera.")
 
 
 def _read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, selectinload
 
 import pipeline.guards  # noqa: F401  (registers the table's guards)
 from pipeline.errors import NotAllowed, NotFound
-from pipeline.i18n import Text
+from pipeline.i18n import _t
 from pipeline.models import IdeaPartner, ProjectIdea, User
 
 
@@ -44,18 +44,11 @@ def get_idea(session: Session, actor: User, idea_id: int) -> ProjectIdea:
     """The idea with `idea_id` if `actor` may see it; NotFound otherwise (no existence leak)."""
     idea = session.scalars(ideas_for(actor).where(ProjectIdea.id == idea_id)).one_or_none()
     if idea is None:
-        raise NotFound(
-            Text(
-                "Idén finns inte eller så saknar du behörighet att se den.",
-                "The idea does not exist or you may not see it.",
-            )
-        )
+        raise NotFound(_t("Idén finns inte eller så saknar du behörighet att se den."))
     return idea
 
 
-_TEAM_ONLY = Text(
-    "Den här sidan är till för regionens stödteam.", "This page is for the regional support team."
-)
+_TEAM_ONLY = _t("Den här sidan är till för regionens stödteam.")
 
 
 def require_team(actor: User) -> None:

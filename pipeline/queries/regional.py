@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from pipeline.errors import NotFound
-from pipeline.i18n import Text
+from pipeline.i18n import _t
 from pipeline.models import Municipality, ProjectIdea, User
 from pipeline.queries.access import ideas_for, require_team
 from pipeline.queries.board import _card_options
@@ -43,9 +43,7 @@ def get_regional_project(session: Session, actor: User, project_id: int) -> Proj
         )
     ).one_or_none()
     if project is None:
-        raise NotFound(
-            Text("Det regionala projektet finns inte.", "The regional project does not exist.")
-        )
+        raise NotFound(_t("Det regionala projektet finns inte."))
     return project
 
 
@@ -56,7 +54,7 @@ def ideas_by_ids(session: Session, actor: User, ids: list[int]) -> list[ProjectI
         session.scalars(ideas_for(actor).where(ProjectIdea.id.in_(wanted)).order_by(ProjectIdea.id))
     )
     if len(found) != len(wanted):
-        raise NotFound(Text("En av idéerna finns inte.", "One of the ideas does not exist."))
+        raise NotFound(_t("En av idéerna finns inte."))
     return found
 
 

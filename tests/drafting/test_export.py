@@ -19,6 +19,7 @@ from drafting.section_comments import add_section_comment
 from drafting.word.export import export_draft, slug
 from drafting.word.rendering import APPENDIX_TITLE, ExportContent, ExportSection, render
 from pipeline.errors import InvalidData, NotFound
+from pipeline.i18n import render as in_words
 from pipeline.models import Role, Visibility
 from pipeline.stages import Stage
 from tests.conftest import REQUIRE_SERVICES
@@ -175,9 +176,9 @@ def test_appendix_lists_levels_checklists_and_findings(session):
     actor, idea, _draft = make_draft(session)
     document = read(export_draft(session, actor, idea.id, appendix=True, today=TODAY).data)
     headings = styled(document, "Heading 1")
-    assert headings[-1] == APPENDIX_TITLE.sv
+    assert headings[-1] == in_words(APPENDIX_TITLE, "sv")
     texts = [p.text for p in document.paragraphs]
-    tail = texts[texts.index(APPENDIX_TITLE.sv) :]
+    tail = texts[texts.index(in_words(APPENDIX_TITLE, "sv")) :]
     assert "Jämställdhet" in tail and "Tillgänglighet" in tail
     assert any(t.startswith("Nivå: ") for t in tail)
     assert "Iakttagelser" in styled(document, "Heading 3")
@@ -256,7 +257,7 @@ def test_libreoffice_opens_the_export(session, tmp_path):
         "Projektägare",
         "Sammanfattning",
         "kartlägger behov",
-        APPENDIX_TITLE.sv,
+        in_words(APPENDIX_TITLE, "sv"),
         "Sida 2 av",
     ):
         assert expected in text, expected

@@ -9,6 +9,7 @@ from drafting.demo import complete_sections, weak_sections
 from drafting.review import set_level_override, sign_off
 from drafting.revisions import get_or_create_draft, latest_revision, save_section
 from pipeline.errors import GuardFailed
+from pipeline.i18n import render
 from pipeline.services import advance_stage
 from pipeline.stages import Stage, failed_guards, guard_names, transition
 
@@ -63,7 +64,7 @@ def test_ready_needs_concrete_principles_and_a_sign_off(session, people, idea):
     idea.stage = Stage.REVIEW
     with pytest.raises(GuardFailed) as info:
         advance_stage(session, people["support"], idea, Stage.READY)
-    messages = [d.get("sv") for d in info.value.details]
+    messages = [render(d, "sv") for d in info.value.details]
     assert any("Jämställdhet" in m and "minst konkret" in m for m in messages)
     assert any("godkänna den senaste versionen" in m for m in messages)
     fill(session, people["owner"], draft, complete_sections())
@@ -79,7 +80,7 @@ def test_a_sign_off_of_an_older_revision_does_not_count(session, people, idea):
     sign_off(session, people["support"], draft)
     fill(session, people["owner"], draft, {"syfte": "Ett nytt syfte efter godkännandet."})
     problems = failed_guards(idea, transition(Stage.REVIEW, Stage.READY), people["support"])
-    assert [p.sv for p in problems] == [
+    assert [render(p, "sv") for p in problems] == [
         "Stödteamet behöver godkänna den senaste versionen av ansökan "
         f"(revision {draft.revision_count})."
     ]

@@ -17,6 +17,7 @@ from drafting.word.export import export_draft
 from drafting.word.importing import import_docx, match_heading, unmatched_marker
 from drafting.word.safety import ImportRefused, inspect_docx
 from pipeline.errors import NotAllowed, NotFound
+from pipeline.i18n import render
 from tests.drafting.test_export import make_draft
 from tests.factories import make_org, make_user
 
@@ -176,8 +177,8 @@ def test_too_long_text_refuses_the_whole_import(session):
 
     with pytest.raises(ImportRefused) as info:
         import_docx(session, actor, idea.id, docx_bytes(build))
-    assert "Syfte (1600 av 1500 tecken)" in info.value.text.sv
-    assert "Purpose (1600 of 1500" in info.value.text.en
+    assert "Syfte (1600 av 1500 tecken)" in render(info.value.text, "sv")
+    assert "Purpose (1600 of 1500" in render(info.value.text, "en")
     assert draft.revision_count == number
 
 
@@ -371,8 +372,9 @@ def test_hostile_files_are_refused_and_change_nothing(session, tmp_path, name):
     number, count = draft.revision_count, revision_count(session, draft)
     with pytest.raises(ImportRefused) as info:
         import_docx(session, actor, idea.id, path.read_bytes())
-    assert words in info.value.text.sv
-    assert info.value.text.en and info.value.text.en != info.value.text.sv
+    assert words in render(info.value.text, "sv")
+    english = render(info.value.text, "en")
+    assert english and english != render(info.value.text, "sv")
     assert draft.revision_count == number and revision_count(session, draft) == count
 
 

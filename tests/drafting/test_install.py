@@ -35,7 +35,7 @@ with Session(make_engine(url)) as session:
     except GuardNotInstalled as exc:
         print("not installed:", exc)
     except GuardFailed as exc:
-        print("gated:", exc.text.sv)
+        print("gated:", exc.message("sv"))
     else:
         print("moved")
 """

@@ -22,6 +22,7 @@ from drafting.jobs.models import FilePurpose, Job, JobKind, JobStatus, StoredFil
 from drafting.revisions import section_texts
 from pipeline.db import make_session_factory
 from pipeline.errors import InvalidData, NotFound
+from pipeline.i18n import LOCALES, render
 from pipeline.models import Role, utcnow
 from tests.drafting.test_export import make_draft
 from tests.drafting.test_import import docx_bytes, zip_bomb
@@ -91,7 +92,8 @@ def test_a_crash_mid_job_fails_it_and_leaves_no_file(sessions, drafted, monkeypa
     job_id, attempt = new_job(sessions, JobKind.EXPORT, actor, idea)
     assert run_job(job_id, attempt, sessions, FAST) == JobStatus.FAILED
     job = load(sessions, job_id)
-    assert job.error == UNEXPECTED and job.result_file_id is None
+    assert job.result_file_id is None
+    assert all(render(job.error, loc) == render(UNEXPECTED, loc) for loc in LOCALES)
     assert file_count(sessions) == before
     monkeypatch.undo()
     with sessions() as session:

@@ -13,6 +13,7 @@ from drafting.checker import rules as checker_rules
 from drafting.checker.matching import get_matcher
 from drafting.coverage import coverage
 from drafting.review import is_principle, principle_label
+from pipeline.i18n import render
 from tests.drafting.test_coverage import world  # noqa: F401 - the fixture
 
 NEW_PRINCIPLE = """
@@ -72,8 +73,8 @@ def test_a_new_principle_file_is_checked(new_principle: str) -> None:
 
 def test_a_new_principle_is_accepted_by_overrides_and_labelled(new_principle: str) -> None:
     assert is_principle(new_principle)
-    assert principle_label(new_principle).get("sv") == "Språkstöd"
-    assert principle_label(new_principle).get("en") == "Language support"
+    assert render(principle_label(new_principle), "sv") == "Språkstöd"
+    assert render(principle_label(new_principle), "en") == "Language support"
 
 
 def test_a_new_principle_is_in_the_coverage_report(session, world, new_principle) -> None:  # noqa: F811

@@ -8,6 +8,7 @@ from drafting.demo import weak_sections
 from drafting.review import ChecklistRefused, checklist_history, checklists, set_checklist_decisions
 from drafting.revisions import get_or_create_draft, latest_revision, save_section
 from pipeline.errors import NotAllowed, NotFound
+from pipeline.i18n import render
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def test_a_refused_row_saves_nothing_and_names_every_refused_row(session, people
     with pytest.raises(ChecklistRefused) as info:
         set_checklist_decisions(session, people["support"], draft, "jamstalldhet", shown)
     assert set(info.value.errors) == set(keys)
-    assert info.value.errors[keys[0]].sv == "Ange ett skäl för beslutet."
+    assert render(info.value.errors[keys[0]], "sv") == "Ange ett skäl för beslutet."
     assert checklist_history(session, draft) == []
 
 

@@ -24,6 +24,7 @@ from drafting.sign_offs import (
     void_reason_label,
 )
 from pipeline.errors import GuardFailed
+from pipeline.i18n import render
 from pipeline.models import ActivityLog, StageChange
 from pipeline.services import advance_stage
 from pipeline.stages import Stage
@@ -68,7 +69,7 @@ def test_a_move_back_voids_the_sign_off_with_its_reason(
     assert row.revoked_by == people["support"]
     [entry] = _logged(session, idea, "draft.sign_off_void")
     assert entry.details == {"number": row.revision_number, "reason": reason}
-    assert void_reason_label(reason).sv != reason
+    assert render(void_reason_label(reason), "sv") != reason
 
 
 def test_a_new_revision_voids_the_sign_off_visibly(session, people, idea, signed):

@@ -19,6 +19,7 @@ from pipeline.i18n import Text
 from pipeline.models import Role
 from pipeline.stages import Stage
 from web.i18n import locale
+from web.i18n import text as in_words
 
 ACTION_LABELS = {
     "auth.login": _l("Inloggning"),
@@ -164,8 +165,8 @@ def field_label(key: str) -> str:
     return str(label) if label is not None else key
 
 
-def _t(text: Text) -> str:
-    return text.get(locale())
+def _in_words(value: Text) -> str:
+    return in_words(value)
 
 
 def _yes_no(value: object) -> str:
@@ -178,20 +179,20 @@ def _met(value: object) -> str:
 
 def _stage(value: object) -> str:
     try:
-        return _t(Stage(str(value)).label)
+        return _in_words(Stage(str(value)).label)
     except ValueError:
         return str(value)
 
 
 def _role(value: object) -> str:
     try:
-        return _t(Role(str(value)).label)
+        return _in_words(Role(str(value)).label)
     except ValueError:
         return str(value)
 
 
 def _level(value: object) -> str:
-    return _("kontrollens nivå") if value is None else _t(review.level_label(str(value)))
+    return _("kontrollens nivå") if value is None else _in_words(review.level_label(str(value)))
 
 
 def _visibility(value: object) -> str:
@@ -212,7 +213,7 @@ VALUE_FORMATS: dict[str, Callable[[object], str]] = {
     "from_stage": _stage,
     "to_stage": _stage,
     "level": _level,
-    "principle": lambda v: _t(review.principle_label(str(v))),
+    "principle": lambda v: _in_words(review.principle_label(str(v))),
     "visibility": _visibility,
     "met": _met,
     "auto_met": _met,
@@ -239,7 +240,7 @@ def _plain(value: object) -> str:
 def value_text(action: str, key: str, value: object) -> str:
     """One detail value in words: stages, levels, principles and choices by their labels."""
     if key == "reason" and action in ("draft.sign_off_void", "draft.sign_off_revoke"):
-        return _t(void_reason_label(str(value)))
+        return _in_words(void_reason_label(str(value)))
     if key == "changed" and isinstance(value, dict):
         parts = []
         for name, change in value.items():

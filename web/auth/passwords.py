@@ -6,7 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 
-from pipeline.i18n import Text
+from pipeline.i18n import Text, _t
 
 _hasher = PasswordHasher()
 MIN_LENGTH = 12
@@ -40,30 +40,17 @@ def password_problems(password: str, *, email: str = "") -> list[Text]:
     """What is wrong with a new password, per the rules (long enough, not the e-mail)."""
     problems = []
     if len(password) < MIN_LENGTH:
-        problems.append(
-            Text(
-                f"Lösenordet måste ha minst {MIN_LENGTH} tecken.",
-                f"The password must have at least {MIN_LENGTH} characters.",
-            )
-        )
+        problems.append(_t("Lösenordet måste ha minst {length} tecken.").format(length=MIN_LENGTH))
     if email and password.lower() == email.lower():
-        problems.append(
-            Text(
-                "Lösenordet får inte vara din e-postadress.",
-                "The password must not be your e-mail address.",
-            )
-        )
+        problems.append(_t("Lösenordet får inte vara din e-postadress."))
     if password and len(set(password)) < 4:
-        problems.append(Text("Lösenordet är för enkelt.", "The password is too simple."))
+        problems.append(_t("Lösenordet är för enkelt."))
     elif len(password) >= MIN_LENGTH and not _strong(password, email):
         problems.append(
-            Text(
+            _t(
                 "Lösenordet är för lätt att gissa: det liknar vanliga lösenord, ord, namn, "
                 "årtal eller mönster som ”abcd” och ”1234”. Välj till exempel tre eller fyra "
-                "ord som inte hör ihop, med mellanslag emellan.",
-                "The password is too easy to guess: it looks like common passwords, words, "
-                "names, years or patterns such as “abcd” and “1234”. Choose, for example, "
-                "three or four unrelated words with spaces between them.",
+                "ord som inte hör ihop, med mellanslag emellan."
             )
         )
     return problems

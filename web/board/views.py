@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from drafting.review import levels_for_ideas
 from pipeline.errors import NotAllowed, NotFound, PipelineError
-from pipeline.i18n import Text
+from pipeline.i18n import _t
 from pipeline.models import utcnow
 from pipeline.queries import (
     board_columns,
@@ -27,7 +27,7 @@ from pipeline.services import link_to_regional_project, unlink_from_regional_pro
 from web import db
 from web.board.filters import filter_args, parse_filters
 from web.board.forms import LinkForm
-from web.i18n import locale
+from web.i18n import text
 from web.ideas.forms import choices
 from web.security import safe_next
 
@@ -115,9 +115,9 @@ def link():
         session.rollback()
         if error.status != 400:
             for message in error.details or [error.text]:
-                flash(message.get(locale()), "error")
+                flash(text(message), "error")
             return redirect(back)
-        form.form_errors.extend(m.get(locale()) for m in error.details or [error.text])
+        form.form_errors.extend(text(m) for m in error.details or [error.text])
         return _gather_refused(form, back)
     session.commit()
     flash(
@@ -143,12 +143,7 @@ def unlink(project_id: int, idea_id: int):
     project = get_regional_project(session, current_user, project_id)
     idea = next((m for m in project.member_ideas if m.id == idea_id), None)
     if idea is None:
-        raise NotFound(
-            Text(
-                "Idén ingår inte i det regionala projektet.",
-                "The idea is not part of the regional project.",
-            )
-        )
+        raise NotFound(_t("Idén ingår inte i det regionala projektet."))
     unlink_from_regional_project(session, current_user, idea)
     session.commit()
     flash(_("%(title)s ingår inte längre i det regionala projektet.", title=idea.title), "success")

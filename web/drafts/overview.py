@@ -31,7 +31,7 @@ from pipeline.models import ProjectIdea
 from web import db
 from web.drafts.forms import LevelForm
 from web.drafts.views import _PRINCIPLE_KEY, _error_text, _load, bp
-from web.i18n import locale
+from web.i18n import text as in_words
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def _render(
         form = LevelForm(formdata=None, principle=level.principle)
         form.level.choices = [
             SelectChoice("", _("Ingen – använd kontrollens nivå")),
-            *[SelectChoice(v, review.level_label(v).get(locale())) for v in review.LEVELS],
+            *[SelectChoice(v, in_words(review.level_label(v))) for v in review.LEVELS],
         ]
         if refused is not None and refused.item == "" and refused.principle == level.principle:
             form.level.data = refused.choice or None
@@ -167,7 +167,7 @@ def checklist_table(idea_id: int, principle: str):
         saved = review.set_checklist_decisions(session, current_user, draft, principle, decisions)
     except review.ChecklistRefused as refused:
         session.rollback()
-        errors = {key: text.get(locale()) for key, text in refused.errors.items()}
+        errors = {key: in_words(message) for key, message in refused.errors.items()}
         kept = RefusedChecklist(principle, choices, reasons, errors)
         return _render(idea, draft, refused_checklist=kept, status=400)
     session.commit()

@@ -30,7 +30,7 @@ from pipeline.services import (
 from pipeline.stages import Stage
 from web import db
 from web.board.filters import filter_args, page_number, parse_filters
-from web.i18n import locale
+from web.i18n import locale, text
 from web.ideas.forms import (
     IDEA_FIELDS,
     CommentForm,
@@ -47,7 +47,7 @@ bp = Blueprint("ideas", __name__, url_prefix="/ideer")
 
 def _flash_error(error: PipelineError) -> None:
     for message in error.details or [error.text]:
-        flash(message.get(locale()), "error")
+        flash(text(message), "error")
 
 
 def _idea_form(form_cls: type[NewIdeaForm], session: Session, idea: ProjectIdea | None = None):
