@@ -275,3 +275,17 @@ def test_gathering_without_a_name_keeps_the_ticked_ideas(app, client, world, lan
     assert 'aria-sort="ascending"' in page  # the list as it was: sorted by title
     with app.app_context():
         assert not db.session().scalars(select(ProjectIdea).filter_by(is_regional=True)).all()
+
+
+def test_a_regional_project_highlights_its_own_menu_entry(app, client, world):
+    sign_in(app, client, world["support"])
+    response = client.post(
+        "/regionala-projekt/samla",
+        data={"idea_ids": [str(world["ume"])], "new_title": "Menylyftet"},
+    )
+    page = client.get(response.location).get_data(as_text=True)
+    nav = page.split('class="nav"', 1)[1].split("</ul>", 1)[0]
+    current = re.findall(r'<a href="([^"]+)" aria-current="page">([^<]+)</a>', nav)
+    assert current == [("/regionala-projekt", "Regionala projekt")]
+    board = client.get("/tavla").get_data(as_text=True).split('class="nav"', 1)[1]
+    assert re.findall(r'aria-current="page">([^<]+)<', board.split("</ul>", 1)[0]) == ["Tavla"]
