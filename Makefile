@@ -54,7 +54,7 @@ translations: install-dev
 		-o web/translations/messages.pot .
 	test -f web/translations/en/LC_MESSAGES/messages.po \
 		|| $(BIN)/pybabel init -i web/translations/messages.pot -d web/translations -l en
-	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations -l en \
+	$(BIN)/pybabel update -w 100 -i web/translations/messages.pot -d web/translations -l en \
 		--no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d web/translations -l en --statistics
 

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pipeline import programme_areas
 from pipeline.models import (
     Call,
     Comment,
@@ -195,7 +196,9 @@ class _Loader:
                 Call,
                 {"diarienummer": call["diarienummer"]},
                 name=call["name"],
-                programme_area=call["programme_area"],
+                programme_area=programme_areas.normalise(
+                    call["programme_area"], call["opens"].year
+                ),
                 specific_objective=call.get("specific_objective"),
                 opens=call["opens"],
                 closes=call["closes"],
@@ -262,7 +265,10 @@ class _Loader:
             participants_men=spec.get("participants_men"),
             participants_total=spec.get("participants_total"),
             lead_organisation=lead,
-            programme_area=spec.get("programme_area", ""),
+            programme_area=programme_areas.normalise(
+                spec.get("programme_area", ""),
+                _year(call.opens if call else spec.get("period_start")),
+            ),
             call=call,
             budget_total=spec.get("budget_total"),
             esf_share=spec.get("esf_share"),
@@ -323,7 +329,8 @@ class _Loader:
         start, _, end = meta.get("Projektperiod", "").partition(" till ")
         actors = seed.items("Deltagande aktörer") + seed.items("Samarbetspartners")
         partner_names = []
-        for name in dict.fromkeys(actors):  # the list repeats unit names; keep one of each
+        tidy = [SEED_ORGANISATIONS.get(name, name) for name in actors]
+        for name in dict.fromkeys(n for n in tidy if n):  # one of each, units left out
             org = self.session.scalars(select(Organisation).filter_by(name=name)).one_or_none()
             if org is None:
                 org = self.get_or_add(Organisation, {"name": name}, type=_guess_type(name))
@@ -370,6 +377,26 @@ class _Loader:
             if idea.regional_project_id != parent.id:
                 idea.regional_project = parent
         self.session.flush()
+
+
+# The seed document's list of actors names units of kommuner as it was published, typos and
+# all. As demo organisations they become the kommun they belong to; units that do not say
+# which kommun (None) are left out rather than shown as organisations of their own.
+SEED_ORGANISATIONS: dict[str, str | None] = {
+    "Nordmalings Kommun/utbildning": "Nordmalings kommun",
+    "Kommunledningskontoret Vännäs": "Vännäs kommun",
+    "Näringslivsservice i Vännäs": "Vännäs kommun",
+    "Arbetsmarknadsenheten": None,
+    "Barn och utbildningsförvaltningen": None,
+    "Kommunstyrelsens förvaltning": None,
+    "Näringsenheten": None,
+    "Näringsilvskontor": None,
+    "Näringsliv": None,
+}
+
+
+def _year(day: dt.date | None) -> int | None:
+    return day.year if day is not None else None
 
 
 def _guess_type(name: str) -> OrgType:

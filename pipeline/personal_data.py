@@ -8,8 +8,9 @@ as contact, the mail sent to them and the activity log entries about their accou
 Removing a person keeps their contributions and every idea's history (the foreign keys stay),
 but the account becomes "Borttagen användare" with a placeholder address, no password and no
 access, and their name, e-mail address and phone number are wiped from the other places they
-appear: idea contact fields, the mail outbox, activity-log details and comments. The texts of
-the application itself (section revisions) are the organisation's record and stay as written.
+appear: idea contact fields, the mail outbox, activity-log details and comments. The ideas they
+were assigned to review lose their reviewer (the team chooses a new one). The texts of the
+application itself (section revisions) are the organisation's record and stay as written.
 Other layers register further erasers with `register_eraser` (files they keep, for example).
 """
 
@@ -141,6 +142,7 @@ def export_person(
         "account": _rows(session, users, lambda c: c.c.id == person.id)[0],
         "organisation": person.organisation.name if person.organisation else None,
         "ideas_as_contact": _rows(session, ideas, lambda c: func.lower(c.c.contact_email) == email),
+        "ideas_to_review": ideas_to_review(session, person),
         "mail_to_you": _rows(session, outbox, lambda c: func.lower(c.c.to) == email),
         "activity_about_your_account": _rows(
             session,
@@ -153,6 +155,22 @@ def export_person(
     return data
 
 
+def ideas_to_review(session: Session, person: User) -> list[dict[str, Any]]:
+    """The ideas the person is assigned to review: id, title, stage and any due date."""
+    found = session.scalars(
+        select(ProjectIdea).where(ProjectIdea.reviewer_id == person.id).order_by(ProjectIdea.id)
+    )
+    return [
+        {
+            "id": idea.id,
+            "title": idea.title,
+            "stage": idea.stage.value,
+            "changes_due_on": idea.changes_due_on.isoformat() if idea.changes_due_on else None,
+        }
+        for idea in found
+    ]
+
+
 # Removal
 
 
@@ -162,6 +180,7 @@ class Removal:
 
     user_id: int
     contacts_cleared: int = 0
+    reviews_cleared: int = 0
     mail_deleted: int = 0
     mail_redacted: int = 0
     log_entries_redacted: int = 0
@@ -251,6 +270,20 @@ def remove_person(session: Session, actor: User, person: User) -> Removal:
         idea.contact_phone = ""
     removal.contacts_cleared = len(contacts)
 
+    # Ideas they were to review get no reviewer (logged on each idea, as a change would be).
+    assigned = session.scalars(select(ProjectIdea).where(ProjectIdea.reviewer_id == person.id))
+    for idea in assigned.all():
+        idea.reviewer = None
+        log_activity(
+            session,
+            actor,
+            "idea.reviewer_cleared",
+            idea,
+            idea=idea,
+            reviewer_id=[person.id, None],
+        )
+        removal.reviews_cleared += 1
+
     # Mail to them goes; mail to others keeps its record without their name or address.
     removal.mail_deleted = (
         session.execute(
@@ -313,6 +346,7 @@ __all__ = [
     "Removal",
     "export_person",
     "identifiers_for",
+    "ideas_to_review",
     "is_removed",
     "may_export",
     "may_remove",

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 import pipeline.guards  # noqa: F401  (registers the table's guards)
+from pipeline import programme_areas
 from pipeline.errors import EditConflict, GuardFailed, IllegalTransition, InvalidData, NotAllowed
 from pipeline.i18n import Text, _t
 from pipeline.models import (
@@ -139,8 +140,12 @@ def _check_references(session: Session, actor: User, data: IdeaData) -> None:
     if data.lead_organisation_id is not None:
         if session.get(Organisation, data.lead_organisation_id) is None:
             raise InvalidData(_t("Projektägaren finns inte."))
-    if data.call_id is not None and session.get(Call, data.call_id) is None:
+    call = session.get(Call, data.call_id) if data.call_id is not None else None
+    if data.call_id is not None and call is None:
         raise InvalidData(_t("Utlysningen finns inte."))
+    area_problem = programme_areas.check(data.programme_area, call.opens if call else None)
+    if area_problem is not None:
+        raise InvalidData(area_problem)
     wanted = set(data.municipality_ids)
     if wanted:
         found = set(session.scalars(select(Municipality.id).where(Municipality.id.in_(wanted))))

@@ -27,24 +27,31 @@ class NavItem:
 
 # Blueprints add their menu entries: (endpoint, label callable, predicate on the user).
 NAV: list[tuple[str, object, object]] = []
+# Pages that belong to a menu entry other than their blueprint's first: endpoint -> entry.
+NAV_SECTIONS: dict[str, str] = {}
 
 
-def add_nav(endpoint: str, label: object, allowed: object) -> None:
-    """Add a menu entry once (an app factory may run many times in one process)."""
+def add_nav(endpoint: str, label: object, allowed: object, *, covers: tuple[str, ...] = ()) -> None:
+    """Add a menu entry once (an app factory may run many times in one process); `covers`
+    names the other pages that highlight this entry."""
     if all(existing != endpoint for existing, _label, _allowed in NAV):
         NAV.append((endpoint, label, allowed))
+    NAV_SECTIONS.update(dict.fromkeys(covers, endpoint))
 
 
 def nav_items() -> list[NavItem]:
     """The main-menu entries the current user may use.
 
-    The entry for this very page is current; failing that, the first entry of this blueprint.
+    The entry for this very page is current; failing that, the entry that covers the page;
+    failing that, the first entry of this blueprint.
     """
     from flask import url_for
 
     entries = [(e, label) for e, label, allowed in NAV if allowed(current_user)]
     endpoints = [e for e, _label in entries]
     current = request.endpoint if request.endpoint in endpoints else None
+    if current is None and NAV_SECTIONS.get(request.endpoint or "") in endpoints:
+        current = NAV_SECTIONS[request.endpoint]
     if current is None:
         blueprint = request.blueprint or ""
         current = next((e for e in endpoints if e.split(".")[0] == blueprint), None)

@@ -80,3 +80,40 @@ def test_seed_document_parses_into_its_sections():
     assert list(seed.sections)[:4] == ["Sammanfattning", "Bakgrund", "Syfte", "Målsättning"]
     assert seed.metadata["Programområde"] == "Programområde 1 Kompetensförsörjning"
     assert "Åsele" in seed.items("Kommun") and len(seed.items("Kommun")) == 15
+
+
+def test_demo_organisations_are_tidy(session):
+    load_demo_data(session, fake_hash)
+    names = list(session.scalars(select(Organisation.name)))
+    assert not [n for n in names if "Näringsilv" in n or "/" in n]
+    # No two organisations that differ only in case or in a unit added after the name.
+    folded = [n.casefold() for n in names]
+    assert len(folded) == len(set(folded))
+    assert not [n for n in names if any(n != o and n.casefold().startswith(o.casefold() + " ")
+                                        for o in names if o.endswith("kommun"))]  # fmt: skip
+    # Units of kommuner without a kommun's name are not organisations of their own.
+    for unit in ("Arbetsmarknadsenheten", "Näringsliv", "Kommunstyrelsens förvaltning"):
+        assert unit not in names
+    seed = session.scalars(select(ProjectIdea).filter_by(title=SEED_TITLE)).one()
+    partners = {o.name for o in seed.partner_organisations}
+    assert {"Nordmalings kommun", "Vännäs kommun"} <= partners
+    assert (
+        session.scalars(select(Organisation).filter_by(name="Vännäs kommun")).one().type.value
+        == "kommun"
+    )
+
+
+def test_demo_programme_areas_are_reference_data(session):
+    from pipeline import programme_areas
+
+    load_demo_data(session, fake_hash)
+    for value, opens in session.execute(select(Call.programme_area, Call.opens)):
+        found = programme_areas.area(value)
+        assert found is not None and found.period == programme_areas.period_for_date(opens).key
+    ideas = session.scalars(select(ProjectIdea).where(ProjectIdea.programme_area != "")).all()
+    assert ideas and all(programme_areas.area(i.programme_area) for i in ideas)
+    seed = session.scalars(select(ProjectIdea).filter_by(title=SEED_TITLE)).one()
+    assert seed.programme_area == "2007-2013:1"
+    assert programme_areas.label(seed.programme_area) == (
+        "1: Kompetensförsörjning (Socialfonden 2007–2013)"
+    )

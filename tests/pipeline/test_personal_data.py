@@ -14,6 +14,7 @@ import drafting
 from drafting.jobs.models import Job, StoredFile
 from drafting.models import SectionComment, SectionRevision
 from pipeline import backup
+from pipeline.accounts import invite_user
 from pipeline.db import make_engine, make_session_factory
 from pipeline.errors import InvalidData, NotAllowed
 from pipeline.models import ActivityLog, Comment, OutboxMessage, ProjectIdea, Role, User
@@ -23,6 +24,7 @@ from pipeline.personal_data import (
     is_removed,
     remove_person,
 )
+from pipeline.reviewers import assign_reviewer
 from tests.pipeline.history import SECRET_EMAIL, SECRET_NAME, SECRET_PHONE, fill_history
 
 drafting.install()  # the gate and the erasers, as the app factory attaches them
@@ -156,3 +158,38 @@ def test_a_backup_after_removal_holds_none_of_their_personal_fields(db, tmp_path
 def _archive_text(path: Path) -> bytes:
     with zipfile.ZipFile(path) as zf:
         return b"\n".join(zf.read(name) for name in zf.namelist())
+
+
+def test_a_removed_reviewer_is_listed_in_the_export_and_cleared_from_ideas(db) -> None:
+    session, _url, ids = db
+    admin = session.get(User, ids["admin"])
+    reviewer = invite_user(
+        session,
+        admin,
+        name="Greta Granskarsson",
+        email="greta.granskar@example.se",
+        role=Role.SUPPORT,
+        organisation_id=None,
+    )
+    ideas = session.scalars(select(ProjectIdea).order_by(ProjectIdea.id).limit(2)).all()
+    for idea in ideas:
+        assign_reviewer(session, admin, idea, reviewer)
+    session.commit()
+
+    listed = export_person(session, reviewer, reviewer)["ideas_to_review"]
+    assert [i["id"] for i in listed] == [i.id for i in ideas]
+    assert listed[0]["title"] == ideas[0].title and listed[0]["stage"] == ideas[0].stage.value
+
+    removal = remove_person(session, admin, reviewer)
+    session.commit()
+    assert removal.reviews_cleared == 2
+    session.expire_all()
+    assert [session.get(ProjectIdea, i.id).reviewer_id for i in ideas] == [None, None]
+    assert (
+        session.scalar(select(ProjectIdea.id).where(ProjectIdea.reviewer_id == reviewer.id)) is None
+    )
+    logged = session.scalars(
+        select(ActivityLog).where(ActivityLog.action == "idea.reviewer_cleared")
+    ).all()
+    assert sorted(e.idea_id for e in logged) == [i.id for i in ideas]
+    assert export_person(session, admin, reviewer)["ideas_to_review"] == []

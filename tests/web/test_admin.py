@@ -204,7 +204,7 @@ def _call_form(**changes: str) -> dict[str, str]:
     data = {
         "name": "Inkludering i Västerbotten",
         "diarienummer": "2026/00007",
-        "programme_area": "Programområde A",
+        "programme_area": "2021-2027:A",
         "specific_objective": "",
         "opens": "2026-02-01",
         "closes": "2026-04-30",

@@ -13,7 +13,6 @@ from pipeline.stages import Stage
 from tests.factories import make_idea, make_org, make_user, municipality
 from tests.web.people import sign_in
 from web import db
-from web.ideas.forms import PROGRAMME_AREAS
 
 
 @pytest.fixture
@@ -41,7 +40,7 @@ def world(app):
             users["actor"],
             title="Älvdalens lärcentrum",
             call_id=call.id,
-            programme_area=PROGRAMME_AREAS[0],
+            programme_area="2021-2027:A",
         )
         ske = make_idea(
             session,
@@ -77,8 +76,7 @@ def test_board_has_a_column_per_stage_with_counts(app, client, world):
         ("org={ske_org}", "Nya jobb", "Älvdalens"),
         ("utlysning={call}", "Älvdalens", "Nya jobb"),
         (
-            "omrade=A%3A+%C3%96ka+m%C3%B6jligheten+till+ett+inkluderande+och+h%C3%A5llbart+"
-            "arbetsliv+f%C3%B6r+alla",
+            "omrade=2021-2027%3AA",
             "Älvdalens",
             "Nya jobb",
         ),
@@ -275,3 +273,44 @@ def test_gathering_without_a_name_keeps_the_ticked_ideas(app, client, world, lan
     assert 'aria-sort="ascending"' in page  # the list as it was: sorted by title
     with app.app_context():
         assert not db.session().scalars(select(ProjectIdea).filter_by(is_regional=True)).all()
+
+
+def test_a_regional_project_highlights_its_own_menu_entry(app, client, world):
+    sign_in(app, client, world["support"])
+    response = client.post(
+        "/regionala-projekt/samla",
+        data={"idea_ids": [str(world["ume"])], "new_title": "Menylyftet"},
+    )
+    page = client.get(response.location).get_data(as_text=True)
+    nav = page.split('class="nav"', 1)[1].split("</ul>", 1)[0]
+    current = re.findall(r'<a href="([^"]+)" aria-current="page">([^<]+)</a>', nav)
+    assert current == [("/regionala-projekt", "Regionala projekt")]
+    board = client.get("/tavla").get_data(as_text=True).split('class="nav"', 1)[1]
+    assert re.findall(r'aria-current="page">([^<]+)<', board.split("</ul>", 1)[0]) == ["Tavla"]
+
+
+def test_compact_board_shows_title_and_kommuner_and_is_remembered(app, client, world):
+    sign_in(app, client, world["support"])
+    full = client.get("/tavla").get_data(as_text=True)
+    assert 'class="card-meta"' in full and "Kompetens 2026" in full
+    compact = client.get("/tavla?visning=kompakt&q=Nya").get_data(as_text=True)
+    assert 'class="board compact"' in compact
+    assert 'class="card-meta"' not in compact and "/flytta" not in compact
+    assert "Nya jobb i norr" in compact and '<p class="card-munis">' in compact
+    assert "Skellefteå" in compact.split('<p class="card-munis">', 1)[1].split("</p>", 1)[0]
+    assert 'href="/tavla?visning=full&amp;q=Nya"' in compact  # the toggle keeps the filters
+    assert 'class="board compact"' in client.get("/tavla").get_data(as_text=True)
+    assert 'class="board compact"' not in client.get("/tavla?visning=full").get_data(as_text=True)
+    assert 'class="board compact"' not in client.get("/tavla").get_data(as_text=True)
+    assert 'class="board"' in client.get("/tavla?visning=nonsense").get_data(as_text=True)
+
+
+def test_board_lists_the_stages_to_jump_to_with_counts(app, client, world):
+    sign_in(app, client, world["support"])
+    page = client.get("/tavla").get_data(as_text=True)
+    jump = page.split('class="stage-jump"', 1)[1].split("</nav>", 1)[0]
+    links = re.findall(r'<a href="#col-([a-z_]+)">', jump)
+    assert links == [s.value for s in Stage]
+    assert all(f'id="col-{s.value}"' in page for s in Stage)
+    assert '<a href="#col-idea">Idé <span class="count">(2)</span></a>' in jump
+    assert re.search(r'class="board-scroll" role="region" aria-label="[^"]+" tabindex="0"', page)

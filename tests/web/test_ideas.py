@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from sqlalchemy import select
 
-from pipeline.models import Comment, ProjectIdea, Role, Visibility
+from pipeline.errors import InvalidData
+from pipeline.models import Call, Comment, ProjectIdea, Role, User, Visibility
+from pipeline.services import IdeaData, create_idea
 from pipeline.stages import Stage
 from tests.factories import make_idea, make_org, make_user, municipality
 from tests.web.people import sign_in
@@ -275,3 +278,65 @@ def test_pages_render_in_english(app, client, world):
         session["locale"] = "en"
     page = client.get(f"/ideer/{world['idea']}").get_data(as_text=True)
     assert '<html lang="en">' in page
+
+
+@pytest.fixture
+def calls(app):
+    """An ESF+ call and a 2014–2020 one."""
+    with app.app_context():
+        session = db.session()
+        found = {}
+        for key, opens in (("plus", dt.date(2026, 2, 1)), ("old", dt.date(2016, 5, 1))):
+            call = Call(
+                name=f"Utlysning {key}",
+                diarienummer=f"2026/{key}",
+                programme_area="2021-2027:A" if key == "plus" else "2014-2020:1",
+                opens=opens,
+                closes=opens + dt.timedelta(days=60),
+                region="Övre Norrland",
+            )
+            session.add(call)
+            session.flush()
+            found[key] = call.id
+        session.commit()
+        return found
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_programme_areas_are_chosen_by_full_name_and_checked_against_the_call(
+    app, client, world, calls, lang
+):
+    sign_in(app, client, world["actor"])
+    client.post("/sprak", data={"locale": lang})
+    page = client.get("/ideer/ny").get_data(as_text=True)
+    if lang == "sv":
+        assert '<option value="2021-2027:B">B: Öka möjligheten till arbete (ESF+ 2021–2027)' in page
+        assert "1: Kompetensförsörjning (Socialfonden 2007–2013)</option>" in page
+    else:
+        assert '<option value="2021-2027:B">B: Greater opportunities for work (ESF+' in page
+    wrong = good_form(world, programme_area="2014-2020:2", call_id=str(calls["plus"]))
+    response = client.post("/ideer/ny", data=wrong)
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    field = text.split('id="programme_area-error"', 1)[1].split("</p>", 1)[0]
+    assert ("utlysningen" if lang == "sv" else "the call") in field
+    assert '<option selected value="2014-2020:2">' in text or 'value="2014-2020:2" selected' in text
+    right = good_form(world, programme_area="2021-2027:B", call_id=str(calls["plus"]))
+    response = client.post("/ideer/ny", data=right)
+    assert response.status_code == 302
+    idea_id = int(response.location.rsplit("/", 1)[1])
+    assert stored(app, idea_id).programme_area == "2021-2027:B"
+    shown = client.get(response.location).get_data(as_text=True)
+    name = "B: Öka möjligheten till arbete" if lang == "sv" else "B: Greater opportunities for work"
+    assert f"<dd>{name} (ESF+ 2021–2027)</dd>" in shown
+    # The service refuses it too, whatever sends it.
+    with app.app_context():
+        session = db.session()
+        actor = session.get(User, world["actor"])
+        with pytest.raises(InvalidData):
+            create_idea(
+                session,
+                actor,
+                IdeaData(title="Fel period", programme_area="2007-2013:1", call_id=calls["plus"]),
+            )
+        session.rollback()

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 
 import pytest
@@ -313,10 +314,21 @@ def test_exported_cells_cannot_become_formulas(app, client, ids):
     row = next(r for r in rows if "HYPERLINK" in r[1])
     assert row[1] == '\'=HYPERLINK("http://evil.example","klicka")'
     assert row[7] == "'@SUM(A1)"
-    sheet = read_xlsx(client.get("/rapporter/idelista.xlsx").data).active
+    data = client.get("/rapporter/idelista.xlsx").data
+    sheet = read_xlsx(data).active
     cells = [c for r in sheet.iter_rows(min_row=2) for c in r if "HYPERLINK" in str(c.value)]
-    assert [c.value for c in cells] == ['\'=HYPERLINK("http://evil.example","klicka")']
+    # The text as written, no apostrophe shown, typed as a string, so never a formula.
+    assert [c.value for c in cells] == ['=HYPERLINK("http://evil.example","klicka")']
     assert all(c.data_type == "s" for c in cells)
+    area = next(c for r in sheet.iter_rows(min_row=2) for c in r if c.value == "@SUM(A1)")
+    assert area.data_type == "s"
+    assert b"<f>" not in _sheet_xml(data)
+
+
+def _sheet_xml(data: bytes) -> bytes:
+    """The first worksheet's XML inside the XLSX (a formula would be an <f> element)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read("xl/worksheets/sheet1.xml")
 
 
 def test_writers_keep_numbers_typed_and_text_safe():
@@ -332,4 +344,18 @@ def test_writers_keep_numbers_typed_and_text_safe():
     book = read_xlsx(to_xlsx([table, table]))
     assert book.sheetnames == ["Test a b", "Test a b (2)"]
     values = list(book.worksheets[0].iter_rows(min_row=2, values_only=True))
-    assert values[0] == ("'-minus", -5, 1_000_000, dt.datetime(2026, 1, 2))
+    assert values[0] == ("-minus", -5, 1_000_000, dt.datetime(2026, 1, 2))
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_xlsx_writes_formula_like_text_as_typed_strings(start):
+    text = f"{start}SUM(A1:A2)"
+    table = Table("t", "T", [Column(f"{start}Rubrik"), Column("Antal", INT)], [[text, 3]])
+    data = to_xlsx([table])
+    sheet = read_xlsx(data).active
+    heading, cell = sheet["A1"], sheet["A2"]
+    assert (heading.value, heading.data_type) == (f"{start}Rubrik", "s")
+    assert (cell.value, cell.data_type) == (text, "s")
+    assert not str(cell.value).startswith("'")
+    assert (sheet["B2"].value, sheet["B2"].data_type) == (3, "n")
+    assert b"<f>" not in _sheet_xml(data)

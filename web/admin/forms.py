@@ -17,10 +17,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from pipeline import accounts, registry
+from pipeline import accounts, programme_areas, registry
 from pipeline.models import Municipality, Organisation, OrgType, Role, User
 from web import db
-from web.i18n import text
+from web.i18n import locale, text
 from web.params import DATE_MAX, DATE_MIN, parse_id
 
 REQUIRED = _l("Fältet måste fyllas i.")
@@ -188,10 +188,7 @@ class CallForm(FlaskForm):
         validators=[DataRequired(REQUIRED), Length(max=40, message=_l("Högst 40 tecken."))],
         render_kw={"autocomplete": "off"},
     )
-    programme_area = StringField(
-        _l("Programområde"),
-        validators=[DataRequired(REQUIRED), Length(max=120, message=_l("Högst 120 tecken."))],
-    )
+    programme_area = ChoiceField(_l("Programområde"), validators=[DataRequired(REQUIRED)])
     specific_objective = StringField(
         _l("Specifikt mål"),
         validators=[Optional(), Length(max=120, message=_l("Högst 120 tecken."))],
@@ -208,6 +205,32 @@ class CallForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self._editing = editing
         self.template_key.choices = template_choices()
+        lang = locale()
+        areas = [
+            (area.key, programme_areas.label(area.key, lang))
+            for period in reversed(programme_areas.periods())
+            for area in period.areas
+        ]
+        stored = editing.programme_area if editing is not None else ""
+        if stored and programme_areas.area(stored) is None:
+            areas.append((stored, stored))  # written before the reference data: kept
+        self.programme_area.choices = [("", str(_l("– Välj programområde –"))), *areas]
+
+    def validate_programme_area(self, field: ChoiceField) -> None:
+        found = programme_areas.area(field.data)
+        if found is None or self.opens.data is None:
+            return
+        wanted = programme_areas.period_for_date(self.opens.data)
+        if found.period != wanted.key:
+            raise ValidationError(
+                str(
+                    _l(
+                        "Utlysningen öppnar under %(period)s: välj ett av den periodens "
+                        "programområden.",
+                        period=text(wanted.name),
+                    )
+                )
+            )
 
     def validate_diarienummer(self, field: StringField) -> None:
         except_id = self._editing.id if self._editing else None

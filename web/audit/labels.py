@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "idea.stage": _l("Flyttade en idé till ett annat skede"),
     "idea.link_regional": _l("Lade en idé i ett regionalt projekt"),
     "idea.reviewer": _l("Valde granskare för en idé"),
+    "idea.reviewer_cleared": _l("Tog bort granskaren från en idé när personen togs bort"),
     "idea.unlink_regional": _l("Tog en idé ur ett regionalt projekt"),
     "comment.create": _l("Kommenterade en idé"),
     "user.invite": _l("Bjöd in en person"),

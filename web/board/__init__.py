@@ -17,4 +17,6 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     add_nav("board.board", lambda: _l("Tavla"), _team)
-    add_nav("board.regional_index", lambda: _l("Regionala projekt"), _team)
+    add_nav(
+        "board.regional_index", lambda: _l("Regionala projekt"), _team, covers=("board.regional",)
+    )

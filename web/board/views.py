@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import session as cookie_session
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
@@ -33,29 +34,48 @@ from web.security import safe_next
 
 bp = Blueprint("board", __name__)
 
+# ?visning=kompakt|full chooses the board's view; the choice is kept in the session cookie.
+VIEW_PARAM, VIEW_KEY = "visning", "board_view"
+VIEWS = ("full", "kompakt")
+
+
+def board_view() -> str:
+    """The board's view from the URL (then remembered), else the remembered one, else full."""
+    asked = request.args.get(VIEW_PARAM)
+    if asked in VIEWS:
+        if cookie_session.get(VIEW_KEY, "full") != asked:
+            cookie_session[VIEW_KEY] = asked
+        return asked
+    remembered = cookie_session.get(VIEW_KEY)
+    return remembered if remembered in VIEWS else "full"
+
 
 @bp.get("/tavla")
 @login_required
 def board():
-    """One column per stage with counts and the longest-waiting cards; filters in the URL."""
+    """One column per stage with counts and the longest-waiting cards; filters in the URL.
+
+    The compact view shows only each card's title and kommuner."""
     session = db.session()
     filters = parse_filters(request.args)
     try:
         columns = board_columns(session, current_user, filters)
     except NotAllowed:
         return redirect(url_for("ideas.index"))
+    compact = board_view() == "kompakt"
     moves = {
-        idea.id: [
-            o for o in move_options(idea, current_user, table_guards_only=True) if not o.records
-        ]
+        idea.id: []
+        if compact
+        else [o for o in move_options(idea, current_user, table_guards_only=True) if not o.records]
         for column in columns
         for idea in column.ideas
     }
     return render_template(
         "board/board.html",
         columns=columns,
+        compact=compact,
         moves=moves,
-        levels=levels_for_ideas(session, moves),
+        levels={} if compact else levels_for_ideas(session, moves),
         filters=filters,
         args=filter_args(filters),
         column_args={k: v for k, v in filter_args(filters).items() if k != "skede"},

@@ -8,6 +8,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from pipeline import programme_areas
 from pipeline.models import ProjectIdea, utcnow
 from pipeline.stages import BOARD_ORDER
 
@@ -20,6 +21,13 @@ def days_in_stage(idea: ProjectIdea, now: dt.datetime | None = None) -> int:
 def names(items) -> str:
     """The names of kommuner or organisations, comma-separated ("–" for none)."""
     return ", ".join(item.name for item in items) or "–"
+
+
+def programme_area(value: str | None) -> str:
+    """A stored programme area by its full name in the page's language ("–" for none)."""
+    from web.i18n import locale
+
+    return programme_areas.label(value, locale()) or "–"
 
 
 def _signed_in(user) -> bool:
@@ -36,7 +44,9 @@ def init_app(app: Flask) -> None:
     from web.main import add_nav
 
     app.register_blueprint(bp)
-    app.jinja_env.filters.update(days_in_stage=days_in_stage, names=names)
+    app.jinja_env.filters.update(
+        days_in_stage=days_in_stage, names=names, programme_area=programme_area
+    )
     app.jinja_env.globals["STAGES"] = BOARD_ORDER
     add_nav("ideas.index", _list_label, _signed_in)
     add_nav("ideas.new", lambda: _l("Ny idé"), _signed_in)

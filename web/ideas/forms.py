@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 
@@ -33,8 +34,10 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
+from pipeline import programme_areas
 from pipeline.models import ProjectIdea, Visibility
 from pipeline.services import TEXT_MAX, TITLE_MAX, IdeaData
+from web.i18n import locale, text
 from web.params import DATE_MAX, DATE_MIN, parse_id, parse_int, read_date
 
 SHORT_MAX = 120
@@ -45,15 +48,17 @@ DIARIENUMMER_MAX = 40
 AMOUNT_MAX = 2_000_000_000
 PEOPLE_MAX = 1_000_000
 
-# ESF+ 2021-2027 programme areas (Svenska ESF-rådet), stored as their Swedish names.
-PROGRAMME_AREAS = (
-    "A: Öka möjligheten till ett inkluderande och hållbart arbetsliv för alla",
-    "B: Öka möjligheten till arbete",
-    "C: Minska risken för ekonomisk utsatthet",
-    "D: Öka kapaciteten i den glesa geografin",
-    "E: Social innovation",
-)
 OTHER = "other"
+
+
+def programme_area_choices(lang: str) -> list[tuple[str, str]]:
+    """The reference programme areas, newest period first, valued "<period>:<code>" and named
+    in full with their period."""
+    return [
+        (area.key, programme_areas.label(area.key, lang))
+        for period in reversed(programme_areas.periods())
+        for area in period.areas
+    ]
 
 
 def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
@@ -319,8 +324,11 @@ class NewIdeaForm(FlaskForm):
         municipalities: Iterable[tuple[int, str]],
         organisations: Iterable[tuple[int, str]],
         calls: Iterable[tuple[int, str]],
+        call_opens: dict[int, dt.date] | None = None,
     ) -> None:
-        """Fill the selects from the database."""
+        """Fill the selects from the database; `call_opens` (call id -> opening day) decides
+        which programme period an idea under that call belongs to."""
+        self._call_opens = call_opens or {}
         organisations = list(organisations)
         self.municipality_ids.choices = choices(municipalities)
         if self.lead_organisation_id is not None:
@@ -332,7 +340,7 @@ class NewIdeaForm(FlaskForm):
         self.programme_area.choices = choices(
             [
                 ("", _l("– Välj programområde –")),
-                *((area, area) for area in PROGRAMME_AREAS),
+                *programme_area_choices(locale()),
                 (OTHER, _l("Annat (skriv nedan)")),
             ]
         )
@@ -356,6 +364,11 @@ class NewIdeaForm(FlaskForm):
     def validate_programme_area(self, field: Field) -> None:
         if field.data == OTHER and not self.programme_area_other.data:
             raise ValidationError(_l("Skriv vilket programområde det gäller i fältet nedan."))
+        call_id = self.call_id.data
+        opens = self._call_opens.get(call_id) if call_id is not None else None
+        problem = programme_areas.check(field.data, opens)
+        if problem is not None:
+            raise ValidationError(text(problem))
 
     @staticmethod
     def initial(idea: ProjectIdea) -> dict[str, object]:
@@ -369,7 +382,7 @@ class NewIdeaForm(FlaskForm):
         data["partner_ids"] = [p.organisation_id for p in idea.partners]
         data["lead_organisation_id"] = idea.lead_organisation_id
         area = idea.programme_area or ""
-        if area and area not in PROGRAMME_AREAS:
+        if area and programme_areas.area(area) is None:
             data["programme_area"], data["programme_area_other"] = OTHER, area
         else:
             data["programme_area"], data["programme_area_other"] = area, ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pipeline.errors import EditConflict, InvalidData, NotAllowed, PipelineError
@@ -59,7 +60,8 @@ def _idea_form(form_cls: type[NewIdeaForm], session: Session, idea: ProjectIdea 
     options = filter_options(session)
     if not current_user.is_team:
         del form.lead_organisation_id
-    form.set_choices(options.municipalities, options.organisations, options.calls)
+    opens = dict(session.execute(select(Call.id, Call.opens)).tuples().all())
+    form.set_choices(options.municipalities, options.organisations, options.calls, opens)
     return form
 
 

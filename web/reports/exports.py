@@ -1,7 +1,9 @@
 """CSV and XLSX writers for report tables, safe to open in a spreadsheet.
 
 A text cell that a spreadsheet would read as a formula (it starts with = + - @, a tab or a
-carriage return) gets a leading apostrophe, in both formats, so it shows as the text it is.
+carriage return) must stay text. CSV has no types, so there it gets a leading apostrophe. XLSX
+does: every text cell is written as a typed string (openpyxl's data type "s", a shared string
+in the file), which no spreadsheet evaluates, so the user sees exactly the text, no apostrophe.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from web.reports.tables import DATE, DAYS, INT, PERCENT, SEK, TEXT, Table, cell_value
+from web.reports.tables import DATE, DAYS, INT, PERCENT, SEK, Table, cell_value
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_FORMATS = {INT: "0", SEK: "#,##0", DAYS: "0.0", PERCENT: "0.0", DATE: "yyyy-mm-dd"}
@@ -68,18 +70,18 @@ def sheet_title(title: str, taken: set[str]) -> str:
 
 
 def to_xlsx(tables: list[Table]) -> bytes:
-    """One worksheet per table: bold headings, typed numbers and dates, formula-safe text."""
+    """One worksheet per table: bold headings, typed numbers and dates, and text as typed
+    strings (never a formula, shown as written)."""
     book = Workbook()
     book.remove(book.active)
     taken: set[str] = set()
     for table in tables:
         sheet = book.create_sheet(sheet_title(table.title, taken))
-        sheet.append([safe_text(c.label) for c in table.columns])
+        sheet.append([c.label for c in table.columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-            cell.data_type = TYPE_STRING
         for row in table.rows:
-            sheet.append([_xlsx_value(v, c.kind) for v, c in zip(row, table.columns, strict=True)])
+            sheet.append([cell_value(v, c.kind) for v, c in zip(row, table.columns, strict=True)])
         for index, column in enumerate(table.columns, start=1):
             letter = get_column_letter(index)
             fmt = XLSX_FORMATS.get(column.kind)
@@ -88,14 +90,17 @@ def to_xlsx(tables: list[Table]) -> bytes:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                 if fmt and cell.value is not None:
                     cell.number_format = fmt
-                elif column.kind == TEXT and cell.value is not None:
-                    cell.data_type = TYPE_STRING
+        _type_text_cells(sheet)
         sheet.freeze_panes = "B2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _xlsx_value(value: object, kind: str) -> object:
-    value = cell_value(value, kind)
-    return safe_text(value) if isinstance(value, str) else value
+def _type_text_cells(sheet) -> None:
+    """Every text cell a typed string: openpyxl marks text starting with "=" as a formula
+    (data type "f") when it is assigned; "s" writes it as a shared string instead."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = TYPE_STRING

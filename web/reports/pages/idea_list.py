@@ -6,7 +6,9 @@ import datetime as dt
 
 from flask_babel import gettext as _
 
+from pipeline import programme_areas
 from pipeline.reports import IdeaRow
+from web.i18n import locale
 from web.reports.pages.common import _stage
 from web.reports.tables import DATE, INT, SEK, Column, Table
 
@@ -43,7 +45,7 @@ def idea_list_table(rows: list[IdeaRow], now: dt.datetime) -> Table:
                 r.lead or "",
                 ", ".join(r.municipalities),
                 r.call or "",
-                r.programme_area,
+                programme_areas.label(r.programme_area, locale()),
                 r.budget_total,
                 r.esf_share,
                 r.esf_granted,
