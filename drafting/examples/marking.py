@@ -57,6 +57,17 @@ def may_mark(actor: User) -> bool:
     return actor.is_team
 
 
+def require_may_mark(actor: User) -> None:
+    """Raise NotAllowed unless `actor` may mark good examples."""
+    if not may_mark(actor):
+        raise NotAllowed(
+            Text(
+                "Bara stödteamet kan markera goda exempel.",
+                "Only the support team can mark good examples.",
+            )
+        )
+
+
 def may_withdraw(actor: User, example: GoodExample) -> bool:
     """The support team and the people of the organisation the example is attributed to."""
     if actor.is_team:
@@ -170,13 +181,7 @@ def mark_example(
 ) -> GoodExample:
     """Mark one revision of a section as a good example, with the organisation's agreement."""
     require_view(draft.idea, actor)
-    if not may_mark(actor):
-        raise NotAllowed(
-            Text(
-                "Bara stödteamet kan markera goda exempel.",
-                "Only the support team can mark good examples.",
-            )
-        )
+    require_may_mark(actor)
     section_of(draft, section_key)
     revision = session.get(SectionRevision, revision_id) if revision_id is not None else None
     if revision is None or revision.draft_id != draft.id or revision.section_key != section_key:
