@@ -25,7 +25,11 @@ def _agreed_by(person: User, email: str, name: str):
         GoodExample.agreed_by_id == person.id,
         (GoodExample.agreed_by_email != "") & (func.lower(GoodExample.agreed_by_email) == email),
         (GoodExample.agreed_by_email == "")
-        & (func.lower(GoodExample.agreed_by_name) == name.strip().lower()),
+        & or_(
+            GoodExample.agreed_by_name == name.strip(),
+            # SQLite's lower() folds ASCII only; the exact name above covers Å, Ä and Ö.
+            func.lower(GoodExample.agreed_by_name) == name.strip().lower(),
+        ),
     )
 
 

@@ -334,9 +334,11 @@ def test_removing_a_person_takes_their_name_out_of_examples(session, people, ide
     assert namesake.agreed_by_name == "Bertil Bo"  # someone else's agreement is kept
 
 
-def test_removing_a_person_who_agreed_by_name_only(session, people, draft):
+@pytest.mark.parametrize("name", ["Bo Berg", "Örjan Ålund"])
+def test_removing_a_person_who_agreed_by_name_only(session, people, draft, name):
     partner = people["partner"]
-    example = mark(session, people["support"], draft, agreement=agreed(partner.name))
+    partner.name = name
+    example = mark(session, people["support"], draft, agreement=agreed(name))
     remove_person(session, people["admin"], partner)
     session.refresh(example)
     assert example.agreed_by_name == ""
