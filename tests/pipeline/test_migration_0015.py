@@ -59,8 +59,10 @@ def test_0015_keeps_the_data_up_and_down(url):
     try:
         with engine.begin() as conn:
             conn.execute(
-                text("INSERT INTO organisation (id, name, type, created_at) VALUES (1, 'Åsele', "
-                     "'kommun', :at)"),  # fmt: skip
+                text(
+                    "INSERT INTO organisation (id, name, type, created_at) VALUES (1, 'Åsele', "
+                    "'kommun', :at)"
+                ),  # fmt: skip
                 {"at": T},
             )
             for id_, title in ((1, "Unga vuxna i Åsele"), (2, "Lärcentrum")):
