@@ -5,15 +5,17 @@ from __future__ import annotations
 
 def install() -> None:
     """Attach the drafting layer to the pipeline: the gate on the moves into review and to
-    Klar att skicka in, the after-move rule that voids a sign-off, and the erasers of a
-    removed person's files and comments.
+    Klar att skicka in, the after-move rule that voids a sign-off, the erasers of a
+    removed person's files, comments and good-example agreements, and the good examples a
+    person agreed to in their export.
 
     Called once by the app factory and the worker (and by any script that moves ideas);
     calling it again changes nothing.
     """
     from drafting.erasure import ERASERS
+    from drafting.examples.erasure import examples_agreed_to
     from drafting.guards import AFTER_MOVE, GATE
-    from pipeline.personal_data import register_eraser
+    from pipeline.personal_data import register_eraser, register_exporter
     from pipeline.stages import after_move, guard
 
     for name, check in GATE.items():
@@ -22,3 +24,4 @@ def install() -> None:
         after_move(name)(hook)
     for eraser in ERASERS:
         register_eraser(eraser)
+    register_exporter("good_examples_agreed_to", examples_agreed_to)

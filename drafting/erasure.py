@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from drafting.examples.erasure import redact_good_examples
 from drafting.jobs.models import StoredFile
 from drafting.models import Draft, SectionComment, SectionRevision
 from pipeline.models import Comment, User
@@ -42,4 +43,4 @@ def redact_section_comments(session: Session, _person: User, who: Identifiers) -
     return scrub_text_columns(session, (SectionComment.body, SectionComment.quote), who.strings())
 
 
-ERASERS = (delete_stored_files, redact_section_comments)
+ERASERS = (delete_stored_files, redact_section_comments, redact_good_examples)

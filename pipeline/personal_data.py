@@ -68,6 +68,9 @@ class Identifiers:
 
 Eraser = Callable[[Session, User, Identifiers], int]
 ERASERS: list[Eraser] = []
+# Further lists in a person's export, by key: (session, person) -> JSON-ready rows.
+Exporter = Callable[[Session, User], list[dict[str, Any]]]
+EXPORTERS: dict[str, Exporter] = {}
 
 
 def register_eraser(eraser: Eraser) -> Eraser:
@@ -75,6 +78,12 @@ def register_eraser(eraser: Eraser) -> Eraser:
     if eraser not in ERASERS:
         ERASERS.append(eraser)
     return eraser
+
+
+def register_exporter(key: str, exporter: Exporter) -> Exporter:
+    """Add a list to every person's export, from tables of another layer."""
+    EXPORTERS[key] = exporter
+    return exporter
 
 
 def may_export(actor: User | None, person: User) -> bool:
@@ -150,6 +159,7 @@ def export_person(
             lambda c: (c.c.entity_type == "User") & (c.c.entity_id == person.id),
         ),
         "records": records,
+        **{key: exporter(session, person) for key, exporter in EXPORTERS.items()},
     }
     log_activity(session, actor, "person.export", person, person_id=person.id)
     return data
@@ -351,5 +361,6 @@ __all__ = [
     "may_export",
     "may_remove",
     "register_eraser",
+    "register_exporter",
     "remove_person",
 ]

@@ -255,6 +255,7 @@ class World:
             "call_id": self.call or 1,
             "muni_id": 1,
             "project_id": idea_id,
+            "example_id": 1,
             "token": "forged.token.value",
         }
         return (

@@ -57,6 +57,8 @@ ACTION_LABELS = {
     "draft.sign_off": _l("Godkände ansökan"),
     "draft.sign_off_revoke": _l("Återkallade godkännandet"),
     "draft.sign_off_void": _l("Godkännandet upphörde att gälla"),
+    "example.mark": _l("Markerade ett avsnitt som gott exempel"),
+    "example.withdraw": _l("Drog tillbaka ett gott exempel"),
     "organisation.create": _l("Registrerade en organisation"),
     "organisation.update": _l("Ändrade en organisation"),
     "call.create": _l("Registrerade en utlysning"),
@@ -143,6 +145,7 @@ ENTITY_LABELS = {
     "LevelOverride": _l("Nivåbedömning"),
     "ChecklistOverride": _l("Checklistbedömning"),
     "SignOff": _l("Godkännande"),
+    "GoodExample": _l("Gott exempel"),
     "Job": _l("Jobb"),
     "StoredFile": _l("Fil"),
 }
