@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired
 
 from pipeline.notifications import Kind, Mode
@@ -23,7 +24,7 @@ class NotificationsForm(FlaskForm):
         """Labels and choices in the page's language."""
         for kind, field in self.kind_fields():
             field.label.text = text(kind.label)
-            field.choices = [(mode.value, text(mode.label)) for mode in Mode]
+            field.choices = [SelectChoice(mode.value, text(mode.label)) for mode in Mode]
 
     def chosen(self) -> dict[Kind, Mode]:
         return {kind: Mode(field.data) for kind, field in self.kind_fields()}
@@ -35,7 +36,7 @@ for _kind in Kind:
         _kind.value,
         RadioField(
             _kind.label.sv,
-            choices=[(mode.value, mode.value) for mode in Mode],
+            choices=[SelectChoice(mode.value, mode.value) for mode in Mode],
             validators=[
                 InputRequired(_CHOOSE),
                 AnyOf([mode.value for mode in Mode], message=_CHOOSE),

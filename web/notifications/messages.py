@@ -152,7 +152,7 @@ def _shared_comments(session: Session, idea: ProjectIdea, locale: str) -> list[s
         .limit(max(COMMENTS_LISTED - len(lines), 0))
     ).all()
     for row in reversed(idea_comments):
-        lines.append(f"- {_('Om idén')} ({_name(row.author)}):")
+        lines.append("- " + _("Om idén (%(author)s):", author=_name(row.author)))
         lines += _quoted(row.body)
     return lines
 
