@@ -31,7 +31,8 @@ def preferences(session: Session, user: User) -> dict[Kind, Mode]:
 def set_preferences(
     session: Session, actor: User, user: User, choices: Mapping[Kind, Mode]
 ) -> dict[str, list[str]]:
-    """Store the person's choices (their own, or an admin's for them); return what changed."""
+    """Store the person's choices (their own, or an admin's for them); return what changed
+    (as {"notify_<kind>": [old, new]}, the audit log's fields)."""
     if actor.id != user.id and actor.role != Role.ADMIN:
         raise NotAllowed(
             Text(
@@ -51,7 +52,7 @@ def set_preferences(
         kind, mode = Kind(kind), Mode(mode)
         if current[kind] == mode:
             continue
-        changed[kind.value] = [current[kind].value, mode.value]
+        changed[f"notify_{kind.value}"] = [current[kind].value, mode.value]
         if kind in rows:
             rows[kind].mode = mode
         else:

@@ -16,9 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from drafting.jobs.models import Job, JobKind
+from drafting.komplettering import since_request
 from drafting.models import Draft, SectionComment, SignOff
 from drafting.revisions import get_draft, template_for
-from pipeline.models import Comment, ProjectIdea, StageChange, User, Visibility
+from pipeline.models import Comment, ProjectIdea, Role, StageChange, User, Visibility
 from pipeline.notifications import Kind, Notification
 from pipeline.stages import Stage
 
@@ -85,8 +86,6 @@ def _stage(session: Session, n: Notification, change: StageChange, locale: str) 
         and change.to_stage == Stage.REVIEW
         and draft is not None
     ):
-        from drafting.komplettering import since_request
-
         since = since_request(session, idea, draft)
         if since is not None and since.changed:
             details.append(
@@ -146,7 +145,7 @@ def _shared_comments(session: Session, idea: ProjectIdea, locale: str) -> list[s
         .where(
             Comment.idea_id == idea.id,
             Comment.visibility == Visibility.SHARED,
-            User.role.in_(("support", "admin")),
+            User.role.in_((Role.SUPPORT, Role.ADMIN)),
         )
         .order_by(Comment.id.desc())
         .limit(max(COMMENTS_LISTED - len(lines), 0))
