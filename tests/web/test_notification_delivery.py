@@ -205,6 +205,14 @@ def test_off_and_digest_are_honoured_and_digests_go_once(app, circle):
     again = runner.invoke(args=["send-digests"])
     assert "Digests sent: 0" in again.output
     assert len(outbox(app)) == 1
+    # Turned off after the event: a pending digest item is not sent.
+    client.post(f"/ideer/{circle['idea']}/kommentera", data={"body": "Tredje"})
+    with sessions(app)() as session:
+        owner = session.get(type_user(), circle["owner"])
+        set_preferences(session, owner, owner, {Kind.COMMENT: Mode.OFF})
+        session.commit()
+    assert "Digests sent: 0" in runner.invoke(args=["send-digests"]).output
+    assert len(outbox(app)) == 1
 
 
 def test_the_outbox_shows_notifications(app, circle):

@@ -2,7 +2,7 @@
 
 Everything is read when the mail is written, from the row that records the event. A notice the
 recipient may no longer read (the idea left their organisation, an internal comment to someone
-outside the team) says nothing and is not sent.
+outside the team) or has turned off since says nothing and is not sent.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from drafting.komplettering import since_request
 from drafting.models import Draft, SectionComment, SignOff
 from drafting.revisions import get_draft, template_for
 from pipeline.models import Comment, ProjectIdea, Role, StageChange, User, Visibility
-from pipeline.notifications import Kind, Notification
+from pipeline.notifications import Kind, Mode, Notification
+from pipeline.notifications.recording import modes
 from pipeline.stages import Stage
 
 # The most comments a Komplettering mail lists; the review page has the rest.
@@ -239,6 +240,8 @@ def compose(session: Session, n: Notification, locale: str) -> Item | None:
     recipient = n.recipient
     if not recipient.is_active or not n.idea.can_view(recipient):
         return None
+    if modes(session, [recipient.id], n.kind)[recipient.id] == Mode.OFF:
+        return None  # turned off since the event
     model, build = SUBJECTS.get(n.subject, (None, None))
     if model is None:
         return None
