@@ -11,6 +11,7 @@ from drafting.revisions import require_view, section_of
 from pipeline.errors import InvalidData, NotAllowed, NotFound
 from pipeline.i18n import _t
 from pipeline.models import User, Visibility, utcnow
+from pipeline.notifications import Kind, record
 from pipeline.services import TEXT_MAX, log_activity
 
 QUOTE_MAX = 1000
@@ -60,6 +61,14 @@ def add_section_comment(
         idea=draft.idea,
         section=section_key,
         visibility=visibility.value,
+    )
+    record(
+        session,
+        Kind.COMMENT,
+        comment,
+        draft.idea,
+        actor,
+        team_only=visibility == Visibility.INTERNAL,
     )
     return comment
 

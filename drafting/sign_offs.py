@@ -14,6 +14,7 @@ from drafting.revisions import require_view
 from pipeline.errors import InvalidData, NotAllowed
 from pipeline.i18n import Text, _t
 from pipeline.models import User, utcnow
+from pipeline.notifications import Kind, record
 from pipeline.services import log_activity
 from pipeline.stages import Stage
 
@@ -92,6 +93,7 @@ def sign_off(session: Session, actor: User, draft: Draft) -> SignOff:
     log_activity(
         session, actor, "draft.sign_off", row, idea=draft.idea, number=draft.revision_count
     )
+    record(session, Kind.SIGN_OFF, row, draft.idea, actor)
     return row
 
 

@@ -30,6 +30,8 @@ from pipeline.models import (
     Visibility,
     utcnow,
 )
+from pipeline.notifications.models import Kind
+from pipeline.notifications.recording import record
 from pipeline.stages import Stage, failed_guards, run_after_move, transition
 
 TITLE_MAX = 200
@@ -355,6 +357,8 @@ def advance_stage(
         **({"changes_due_on": due.isoformat()} if due is not None else {}),
     )
     run_after_move(idea, actor, move)
+    kind = Kind.CHANGES_REQUESTED if target == Stage.CHANGES_REQUESTED else Kind.STAGE
+    record(session, kind, change, idea, actor)
     return change
 
 
@@ -469,4 +473,5 @@ def add_comment(
     session.add(comment)
     session.flush()
     log_activity(session, actor, "comment.create", comment, idea=idea, visibility=visibility.value)
+    record(session, Kind.COMMENT, comment, idea, actor, team_only=visibility == Visibility.INTERNAL)
     return comment

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 import drafting
-from web import auth, cli, db, errors, i18n, security
+from web import auth, cli, db, errors, i18n, notifications, security
 from web.config import load_config, validate
 from web.extensions import csrf, limiter
 
@@ -43,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    notifications.init_app(app)
 
     from web import account_data, admin, audit, board, drafts, examples, ideas, main, reports
     from web.drafts import word

@@ -10,6 +10,7 @@ from pipeline.db import make_engine, make_session_factory
 # Every layer's models, so that migrations and create_all see all tables.
 MODEL_MODULES = (
     "pipeline.models",
+    "pipeline.notifications.models",
     "drafting.models",
     "drafting.jobs.models",
     "drafting.examples.models",

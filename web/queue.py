@@ -1,5 +1,8 @@
 """The only place that queues jobs: RQ on Redis when REDIS_URL is set, inline otherwise.
 
+Framsyn's jobs (exports, imports, re-checks) and the delivery of notification mails both go
+through here.
+
 The job row must be committed before `submit` is called. With Redis, the RQ job calls
 `web.worker.execute(job_id, attempt)`; inline, the same `drafting.jobs.run_job` runs in the
 request with the app's session factory.
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 from flask import current_app
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue
+from rq import Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job as RQJob
 from rq.job import JobStatus as RQStatus
@@ -102,6 +105,22 @@ def submit(session: Session, job: Job) -> None:
         mark_failed(session, job, QUEUE_DOWN)
         session.commit()
         raise QueueUnavailable() from exc
+
+
+def enqueue_notifications(ids: list[int]) -> None:
+    """Queue the delivery of committed notifications (RedisError if Redis is down).
+
+    RQ retries a failed delivery; a notice already delivered is not sent again.
+    """
+    queue().enqueue(
+        "web.worker.deliver_notifications",
+        list(ids),
+        job_timeout=120,
+        result_ttl=600,
+        failure_ttl=7 * 24 * 3600,
+        retry=Retry(max=3, interval=[10, 60, 300]),
+        description=f"framsyn notifications {ids[0]}..{ids[-1]} ({len(ids)})",
+    )
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,18 @@ def execute(job_id: int, attempt: int) -> str | None:
     return status.value if status is not None else None
 
 
+def deliver_notifications(ids: list[int]) -> int:
+    """The RQ job that mails committed notifications; raises (so RQ retries) if any failed."""
+    from web.notifications.delivery import deliver
+
+    app = worker_app()
+    with app.app_context():
+        result = deliver(ids)
+    if result.failed:
+        raise RuntimeError(f"{result.failed} of {len(ids)} notifications were not delivered")
+    return result.sent
+
+
 def settle_abandoned() -> int:
     """Fail the jobs a dead worker left running (the pages only read); return how many."""
     from web import db

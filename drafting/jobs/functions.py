@@ -25,6 +25,7 @@ from drafting.jobs.models import FilePurpose, Job, JobKind, JobStatus, StoredFil
 from pipeline.errors import InvalidData, NotAllowed, PipelineError
 from pipeline.i18n import Text, _t, render
 from pipeline.models import ProjectIdea, User, utcnow
+from pipeline.notifications import Kind, record
 from pipeline.services import log_activity
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,8 @@ ABANDONED = _t(
 UNEXPECTED = _t("Ett oväntat fel inträffade. Försök igen; kvarstår felet, kontakta stödteamet.")
 USER_GONE = _t("Kontot som startade jobbet finns inte längre.")
 UPLOAD_GONE = _t("Den uppladdade filen finns inte längre. Ladda upp den igen.")
+# The jobs whose end the idea's people are told about.
+WORD_JOBS = frozenset({JobKind.EXPORT, JobKind.IMPORT})
 NOT_RETRYABLE = _t("Bara ett misslyckat jobb kan köras igen.")
 
 
@@ -235,6 +238,7 @@ def run_job(
                 job.result = result
                 job.result_file_id = stored.id if stored is not None else None
                 job.finished_at = job.heartbeat_at = utcnow()
+                _notify_done(session, job, user, stored)
                 session.commit()
                 return JobStatus.DONE
             except (PipelineError, DraftingError) as exc:
@@ -250,6 +254,19 @@ def run_job(
     finally:
         stop.set()
         beat.join(timeout=5)
+
+
+def _notify_done(session: Session, job: Job, user: User, stored: StoredFile | None) -> None:
+    """Tell the idea's people that a Word export or import is done (in the job's transaction).
+
+    An export that carries internal comments is for the support team only.
+    """
+    if job.kind not in WORD_JOBS or job.idea_id is None:
+        return
+    idea = session.get(ProjectIdea, job.idea_id)
+    if idea is not None:
+        team_only = stored is not None and stored.team_only
+        record(session, Kind.WORD_JOB, job, idea, user, team_only=team_only)
 
 
 # --- The job functions ------------------------------------------------------------------------

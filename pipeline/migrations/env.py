@@ -7,6 +7,7 @@ import importlib
 from alembic import context
 
 import pipeline.models  # noqa: F401  (registers the tables)
+import pipeline.notifications.models  # noqa: F401
 from pipeline.db import Base, UTCDateTime, make_engine
 
 config = context.config

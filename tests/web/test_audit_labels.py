@@ -64,6 +64,7 @@ ENTRIES = [
     ("idea.link_regional", "ProjectIdea", {"regional_project_id": 7}),
     ("draft.sign_off_void", "SignOff", {"number": 16, "reason": "changes_requested"}),
     ("idea.update", "ProjectIdea", {"changed": {"esf_share": [None, 50]}}),
+    ("account.notifications", "User", {"changed": {"notify_comment": ["immediate", "digest"]}}),
 ]  # fmt: skip
 
 
@@ -73,11 +74,13 @@ ENTRIES = [
         ("sv", ["Godkände ansökan", "Bedömde en princips nivå", "Jämställdhet", "Saknas",
                 "Från skede: Granskning", "Till skede: Komplettering",
                 "Lade en idé i ett regionalt projekt", "komplettering begärdes",
-                "Sökt ESF-stöd (kr): – → 50", "Godkännande 1"]),
+                "Sökt ESF-stöd (kr): – → 50", "Godkännande 1",
+                "Nya kommentarer: Genast → En sammanfattning om dagen"]),
         ("en", ["Signed off the application", "Judged a principle", "Gender equality",
                 "From stage: In review", "To stage: Changes requested",
                 "Added an idea to a regional project", "changes were requested",
-                "ESF support applied for (SEK): – → 50", "Sign-off 1"]),
+                "ESF support applied for (SEK): – → 50", "Sign-off 1",
+                "New comments: Right away → A daily digest"]),
     ],
 )  # fmt: skip
 def test_the_page_shows_labels_not_codes(app, client, people, lang, expected):

@@ -14,7 +14,9 @@ from flask_login import current_user, login_required
 
 from pipeline import accounts, personal_data
 from pipeline.models import User
+from pipeline.notifications.preferences import preferences, set_preferences
 from web import db
+from web.account_data.forms import NotificationsForm
 
 bp = Blueprint("account_data", __name__)
 
@@ -36,11 +38,35 @@ def _person(user_id: int) -> User:
     return person
 
 
+def _mine(form: NotificationsForm, status: int = 200):
+    form.set_labels()
+    return render_template("personal_data/mine.html", notifications_form=form), status
+
+
 @bp.get("/konto/mina-uppgifter")
 @login_required
 def mine():
-    """What Framsyn keeps about me, and a button to download it."""
-    return render_template("personal_data/mine.html")
+    """What Framsyn keeps about me, a button to download it, and my notification mails."""
+    current = preferences(db.session(), current_user)
+    form = NotificationsForm(formdata=None, data={k.value: m.value for k, m in current.items()})
+    return _mine(form)
+
+
+@bp.post("/konto/mina-uppgifter/aviseringar")
+@login_required
+def notifications():
+    """Store my choice of notification mails, per kind."""
+    form = NotificationsForm()
+    if not form.validate():
+        return _mine(form, 400)
+    session = db.session()
+    changed = set_preferences(session, current_user, current_user, form.chosen())
+    session.commit()
+    flash(
+        _("Dina val av e-postmeddelanden är sparade.") if changed else _("Inget ändrades."),
+        "success",
+    )
+    return redirect(url_for("account_data.mine", _anchor="aviseringar"))
 
 
 @bp.post("/konto/mina-uppgifter/hamta")

@@ -17,6 +17,7 @@ from drafting.sign_offs import void_reason_label
 from drafting.templates import available_templates, load_template
 from pipeline.i18n import Text
 from pipeline.models import Role
+from pipeline.notifications import Kind, Mode
 from pipeline.stages import Stage
 from web.i18n import locale
 from web.i18n import text as in_words
@@ -65,6 +66,7 @@ ACTION_LABELS = {
     "call.update": _l("Ändrade en utlysning"),
     "municipality.create": _l("Registrerade en kommun"),
     "municipality.rename": _l("Bytte namn på en kommun"),
+    "account.notifications": _l("Ändrade sina val av e-postmeddelanden"),
 }
 
 FIELD_LABELS = {
@@ -130,6 +132,8 @@ FIELD_LABELS = {
     "region": _l("Region"),
     "specific_objective": _l("Specifikt mål"),
     "template_key": _l("Mall"),
+    # Fields named in "changed" of account.notifications: one per kind of notification.
+    **{f"notify_{kind.value}": kind.label for kind in Kind},
 }
 
 ENTITY_LABELS = {
@@ -166,6 +170,8 @@ def entity_label(entity_type: str | None) -> str:
 def field_label(key: str) -> str:
     """A detail field's name in the current language."""
     label = FIELD_LABELS.get(key)
+    if isinstance(label, Text):
+        return _in_words(label)
     return str(label) if label is not None else key
 
 
@@ -213,7 +219,15 @@ def _section(value: object) -> str:
     return str(value)
 
 
+def _mode(value: object) -> str:
+    try:
+        return _in_words(Mode(str(value)).label)
+    except ValueError:
+        return _plain(value)
+
+
 VALUE_FORMATS: dict[str, Callable[[object], str]] = {
+    **{f"notify_{kind.value}": _mode for kind in Kind},
     "from_stage": _stage,
     "to_stage": _stage,
     "level": _level,
