@@ -28,7 +28,14 @@ from sqlalchemy import insert, select, text  # noqa: E402
 from bench.signin import sign_in_value  # noqa: E402
 from drafting.checker import check_sections  # noqa: E402
 from drafting.demo import complete_sections, partial_sections, weak_sections  # noqa: E402
-from drafting.models import CheckFinding, CheckRun, Draft, LevelOverride, finding_values  # noqa: E402
+from drafting.models import (  # noqa: E402
+    CheckFinding,
+    CheckRun,
+    Draft,
+    LevelOverride,
+    finding_values,
+    split_result,
+)
 from pipeline.db import make_engine, make_session_factory, normalise_url  # noqa: E402
 from pipeline.migrate import upgrade  # noqa: E402
 from pipeline.models import (  # noqa: E402
@@ -194,13 +201,14 @@ def populate(url: str, n_ideas: int, n_drafts: int, seed: int = 7) -> None:
           "created_at": now, "updated_at": now - dt.timedelta(days=rng.uniform(0, 200))}
          for n, idea_id in enumerate(chosen, start=1)],
     )  # fmt: skip
-    runs, overrides = [], []
+    runs, findings, overrides = [], [], []
     for draft_id in range(1, len(chosen) + 1):
         for number in range(1, rng.randint(1, 3) + 1):
-            result = rng.choice(results)
+            levels, found, rest = split_result(rng.choice(results))
             runs.append({"draft_id": draft_id, "revision_number": number,
-                         "template_key": "esf_plus", "levels": result["levels"],
-                         "result": result, "created_at": now})  # fmt: skip
+                         "template_key": "esf_plus", "levels": levels,
+                         "result": rest, "created_at": now})  # fmt: skip
+            findings.append(found)
         if rng.random() < 0.1:
             overrides.append({"draft_id": draft_id, "principle": "jamstalldhet",
                               "level": "concrete", "reason": "", "created_at": now})  # fmt: skip
@@ -209,8 +217,8 @@ def populate(url: str, n_ideas: int, n_drafts: int, seed: int = 7) -> None:
     run_ids = session.scalars(select(CheckRun.id).order_by(CheckRun.id)).all()
     finding_rows = [
         {"check_run_id": run_id, **finding_values(finding)}
-        for run_id, run in zip(run_ids, runs, strict=True)
-        for finding in run["result"].get("findings", [])
+        for run_id, found in zip(run_ids, findings, strict=True)
+        for finding in found
     ]
     for start in range(0, len(finding_rows), 2000):
         session.execute(insert(CheckFinding), finding_rows[start : start + 2000])

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 def install() -> None:
     """Attach the drafting layer to the pipeline: the gate on the moves into review and to
-    Klar att skicka in, the after-move rule that voids a sign-off, the erasers of a
-    removed person's files, comments and good-example agreements, and the good examples a
-    person agreed to in their export.
+    Klar att skicka in, the after-move rules that start the draft when an idea enters drafting
+    and void a sign-off, the erasers of a removed person's files, comments and good-example
+    agreements, and the good examples a person agreed to in their export.
 
     Called once by the app factory and the worker (and by any script that moves ideas);
     calling it again changes nothing.

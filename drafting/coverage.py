@@ -1,8 +1,8 @@
 """Principle coverage across the portfolio, from each draft's latest check run.
 
-Levels live in the check run's JSON and are read with the JSON path operators and counted with
-conditional aggregation per group; findings are rows of check_finding, counted with GROUP BY,
-so Python only sees the aggregated rows.
+Levels are the check run's ``levels`` column, read with the JSON path operators and counted
+with conditional aggregation per group; findings are rows of check_finding, counted with GROUP
+BY, so Python only sees the aggregated rows.
 The support team's judgement of a level (the latest LevelOverride) wins over the checker's.
 """
 
@@ -86,10 +86,6 @@ class Coverage:
     municipalities: list[CoverageGroup]
     calls: list[CoverageGroup]
     findings: list[CommonFinding]
-
-
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
 
 
 def _latest_runs(filters: IdeaFilters):

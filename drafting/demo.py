@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from drafting.check_runs import run_check
 from drafting.models import Draft, RevisionSource, SectionRevision, SignOff
-from drafting.revisions import run_check
 from drafting.templates import Template, load_template
 from pipeline.demo import SEED_TITLE, read_seed
 from pipeline.models import ProjectIdea, Role, User, utcnow

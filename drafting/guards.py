@@ -1,7 +1,8 @@
 """The drafting gate: guards on the moves into review and to Klar att skicka in.
 
 ``drafting.install()`` registers them under the names the transition table gives them, and the
-after-move rule that voids a sign-off.
+after-move rules: a move into drafting starts the draft (so the pages only read), a move back
+voids a sign-off.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from drafting.review import (
     principle_label,
     principles_below_gate,
 )
-from drafting.revisions import get_draft, template_key_for
+from drafting.revisions import get_draft, get_or_create_draft, template_key_for
 from drafting.sign_offs import VOIDING_MOVES, void_sign_offs
 from pipeline.i18n import Bilingual, Text, _t
 from pipeline.models import ProjectIdea, User
-from pipeline.stages import Transition
+from pipeline.stages import DRAFT_STAGES, Transition
 
 
 def _session(idea: ProjectIdea) -> Session:
@@ -108,10 +109,16 @@ def void_sign_off_on_move(idea: ProjectIdea, actor: User, move: Transition) -> N
         void_sign_offs(session, actor, draft, reason)
 
 
+def start_draft_on_move(idea: ProjectIdea, actor: User, move: Transition) -> None:
+    """A move into a drafting stage starts the idea's draft and its first check, if missing."""
+    if move.target in DRAFT_STAGES:
+        get_or_create_draft(_session(idea), actor, idea)
+
+
 GATE = {
     "draft_sections_complete": draft_sections_complete,
     "draft_changed_or_replied": draft_changed_or_replied,
     "draft_principles_concrete": draft_principles_concrete,
     "draft_signed_off": draft_signed_off,
 }
-AFTER_MOVE = {"void_sign_off": void_sign_off_on_move}
+AFTER_MOVE = {"void_sign_off": void_sign_off_on_move, "start_draft": start_draft_on_move}

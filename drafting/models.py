@@ -86,7 +86,13 @@ class SectionRevision(Base):
 
 
 class CheckRun(Base):
-    """The checker's result for a draft as it was at one revision."""
+    """The checker's result for a draft as it was at one revision.
+
+    Each part of a result is stored once: the levels in ``levels`` and the findings as
+    ``check_finding`` rows (the board and the portfolio reports query both in SQL), and the rest
+    (each principle's cues, chain, checklist and evidence, readability) in ``result``.
+    ``full_result()`` puts them together again as ``CheckResult.to_dict()`` gave them.
+    """
 
     __tablename__ = "check_run"
     __table_args__ = (Index("ix_check_run_draft", "draft_id", "revision_number"),)
@@ -95,37 +101,70 @@ class CheckRun(Base):
     draft_id: Mapped[int] = mapped_column(ForeignKey("draft.id", ondelete="CASCADE"))
     revision_number: Mapped[int] = mapped_column(Integer)
     template_key: Mapped[str] = mapped_column(String(40))
-    # {principle: level value}: what the board and reports read without parsing the result.
+    # {principle: level value}: the one copy of the levels.
     levels: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # The result without its levels and findings (see split_result).
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     draft: Mapped[Draft] = relationship()
     finding_rows: Mapped[list[CheckFinding]] = relationship(
-        cascade="all, delete-orphan", passive_deletes=True
+        cascade="all, delete-orphan", passive_deletes=True, order_by="CheckFinding.id"
     )
 
     @classmethod
     def from_result(
         cls, draft_id: int, revision_number: int, template_key: str, result: dict[str, Any]
     ) -> CheckRun:
-        """A run holding `result` (a CheckResult.to_dict()), its levels and its finding rows."""
+        """A run holding `result` (a CheckResult.to_dict()): its levels, rows and the rest."""
+        levels, findings, rest = split_result(result)
         return cls(
             draft_id=draft_id,
             revision_number=revision_number,
             template_key=template_key,
-            levels=dict(result.get("levels", {})),
-            result=result,
+            levels=levels,
+            result=rest,
             created_at=utcnow(),
-            finding_rows=[CheckFinding.from_dict(f) for f in result.get("findings", [])],
+            finding_rows=[CheckFinding.from_dict(f) for f in findings],
+        )
+
+    def full_result(self) -> dict[str, Any]:
+        """The result as CheckResult.to_dict() gave it, from the three places it is kept."""
+        return join_result(
+            dict(self.levels or {}), [row.as_dict() for row in self.finding_rows], self.result
         )
 
 
-class CheckFinding(Base):
-    """One finding of a check run as a row, so the portfolio can count findings in SQL.
+def split_result(result: dict[str, Any]) -> tuple[dict[str, str], list[dict], dict[str, Any]]:
+    """(levels, findings, the rest) of a CheckResult.to_dict(); the rest has no level in it."""
+    levels = {str(k): str(v) for k, v in (result.get("levels") or {}).items()}
+    for key, principle in (result.get("principles") or {}).items():
+        levels.setdefault(key, str(principle.get("level", "absent")))
+    rest = {k: v for k, v in result.items() if k not in ("levels", "findings")}
+    if "principles" in rest:
+        rest["principles"] = {
+            key: {k: v for k, v in principle.items() if k != "level"}
+            for key, principle in rest["principles"].items()
+        }
+    return levels, list(result.get("findings") or []), rest
 
-    The run's JSON result stays the full record; these rows copy the fields reports group by.
-    """
+
+def join_result(
+    levels: dict[str, str], findings: list[dict[str, Any]], rest: dict[str, Any]
+) -> dict[str, Any]:
+    """The inverse of split_result."""
+    joined = dict(rest)
+    joined["levels"] = dict(levels)
+    joined["findings"] = list(findings)
+    joined["principles"] = {
+        key: {**principle, "level": levels.get(key, "absent")}
+        for key, principle in (rest.get("principles") or {}).items()
+    }
+    return joined
+
+
+class CheckFinding(Base):
+    """One finding of a check run: the one copy, as a row the portfolio counts in SQL."""
 
     __tablename__ = "check_finding"
     __table_args__ = (Index("ix_check_finding_run", "check_run_id", "severity"),)
@@ -138,11 +177,31 @@ class CheckFinding(Base):
     section: Mapped[str | None] = mapped_column(String(60))
     message_sv: Mapped[str] = mapped_column(Text, default="")
     message_en: Mapped[str] = mapped_column(Text, default="")
+    # Character offsets in the section's text ("start"/"end" of the checker's Finding).
+    span_start: Mapped[int | None] = mapped_column(Integer)
+    span_end: Mapped[int | None] = mapped_column(Integer)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    source_url: Mapped[str | None] = mapped_column(Text)
 
     @classmethod
     def from_dict(cls, finding: dict[str, Any]) -> CheckFinding:
         """A row from one entry of a result's "findings" list."""
         return cls(**finding_values(finding))
+
+    def as_dict(self) -> dict[str, Any]:
+        """The entry of a result's "findings" list this row holds."""
+        return {
+            "rule_id": self.rule_id,
+            "principle": self.principle,
+            "severity": self.severity,
+            "message_sv": self.message_sv,
+            "message_en": self.message_en,
+            "section": self.section,
+            "start": self.span_start,
+            "end": self.span_end,
+            "evidence": self.evidence or "",
+            "source_url": self.source_url,
+        }
 
 
 def finding_values(finding: dict[str, Any]) -> dict[str, Any]:
@@ -154,6 +213,10 @@ def finding_values(finding: dict[str, Any]) -> dict[str, Any]:
         "section": (finding.get("section") or None) and str(finding["section"])[:60],
         "message_sv": finding.get("message_sv") or "",
         "message_en": finding.get("message_en") or "",
+        "span_start": finding.get("start"),
+        "span_end": finding.get("end"),
+        "evidence": finding.get("evidence") or "",
+        "source_url": finding.get("source_url"),
     }
 
 

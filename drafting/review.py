@@ -12,17 +12,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from drafting.check_runs import check_result, current_check
 from drafting.checker import rules as checker_rules
 from drafting.checker.checklists import apply_overrides, checklist
 from drafting.checker.results import ChecklistItem, Evidence, Level
 from drafting.models import ChecklistOverride, CheckRun, Draft, LevelOverride
-from drafting.revisions import (
-    check_result,
-    current_check,
-    latest_revisions,
-    require_view,
-    template_for,
-)
+from drafting.revisions import latest_revisions, require_view, template_for
 from drafting.sign_offs import (  # noqa: F401  (re-exported: review is the pages' one import)
     active_sign_off,
     revoke_sign_off,

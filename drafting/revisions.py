@@ -1,25 +1,21 @@
-"""Drafts and their revisions: create a draft, save a section without losing anyone's update,
-restore an old text, compare revisions and run the checker after each save.
+"""Drafts and their revisions: start a draft, save a section without losing anyone's update,
+restore an old text, and run the checker after each save (drafting.check_runs stores the runs,
+drafting.diffs compares revisions).
 
 Every service takes an explicit actor, checks permissions, flushes and never commits.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 
-from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from drafting.checker import CheckResult, check_sections
 from drafting.errors import TemplateError
-from drafting.models import CheckRun, Draft, RevisionSource, SectionRevision
+from drafting.models import Draft, RevisionSource, SectionRevision
 from drafting.templates import DEFAULT_TEMPLATE, Section, Template, load_template
 from pipeline.errors import InvalidData, NotAllowed, NotFound, PipelineError
 from pipeline.i18n import Bilingual, _t
@@ -37,6 +33,12 @@ class DraftNotStarted(PipelineError):
     """The idea has not reached the stage where its application is written."""
 
     status = 409
+
+    @classmethod
+    def before_drafting(cls) -> DraftNotStarted:
+        return cls(
+            _t("Ansökan påbörjas när idén når skedet {stage}.").format(stage=Stage.DRAFTING.label)
+        )
 
 
 class SectionTooLong(InvalidData):
@@ -130,15 +132,15 @@ def get_draft(session: Session, idea: ProjectIdea) -> Draft | None:
 
 
 def get_or_create_draft(session: Session, actor: User, idea: ProjectIdea) -> Draft:
-    """The idea's draft; started on the call's template when the idea is in a drafting stage."""
+    """The idea's draft; started, with its first check run, on the call's template when the
+    idea is in a drafting stage (called when the idea enters drafting, and by the explicit
+    "Börja skriva ansökan" post for ideas that reached the stage without a draft)."""
     require_view(idea, actor)
     draft = get_draft(session, idea)
     if draft is not None:
         return draft
     if idea.stage not in DRAFT_STAGES:
-        raise DraftNotStarted(
-            _t("Ansökan påbörjas när idén når skedet {stage}.").format(stage=Stage.DRAFTING.label)
-        )
+        raise DraftNotStarted.before_drafting()
     draft = Draft(idea=idea, template_key=template_key_for(idea), revision_count=0)
     try:
         with session.begin_nested():
@@ -150,7 +152,18 @@ def get_or_create_draft(session: Session, actor: User, idea: ProjectIdea) -> Dra
             raise
         return existing
     log_activity(session, actor, "draft.create", draft, idea=idea, template=draft.template_key)
+    from drafting.check_runs import run_check  # check_runs imports this module
+
+    run_check(session, draft)
     return draft
+
+
+def start_draft(session: Session, actor: User, idea: ProjectIdea) -> Draft:
+    """Start the draft on request ("Börja skriva ansökan"): for someone who may change it now."""
+    require_view(idea, actor)
+    if not idea.can_edit(actor) or idea.stage not in EDITABLE_STAGES:
+        raise NotAllowed(_t("Du kan inte påbörja ansökan för den här idén."))
+    return get_or_create_draft(session, actor, idea)
 
 
 def latest_revisions(
@@ -277,6 +290,8 @@ def save_section(
         **({"restored_from": restored_from} if restored_from is not None else {}),
     )
     if check:
+        from drafting.check_runs import run_check
+
         run_check(session, draft)
     return revision
 
@@ -299,159 +314,3 @@ def restore_revision(
         source=RevisionSource.RESTORE,
         restored_from=old.number,
     )
-
-
-# --- Comparing revisions ----------------------------------------------------------------------
-
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
-
-
-@dataclass
-class SectionDiff:
-    """How one section's text changed between two revisions of the draft."""
-
-    section: Section | None
-    key: str
-    old: str
-    new: str
-    html: Markup
-    added_words: int
-    removed_words: int
-
-    @property
-    def changed(self) -> bool:
-        return self.old != self.new
-
-    def title(self, locale: str = "sv") -> str:
-        return self.section.title(locale) if self.section is not None else self.key
-
-
-@dataclass
-class DraftDiff:
-    """The differences between the draft at revision `old` and at revision `new`."""
-
-    old: int
-    new: int
-    sections: list[SectionDiff] = field(default_factory=list)
-
-    @property
-    def changed(self) -> list[SectionDiff]:
-        return [s for s in self.sections if s.changed]
-
-    def summary(self, locale: str = "sv") -> str:
-        """One line per changed section: words added and removed."""
-        if not self.changed:
-            return "Inga skillnader." if locale != "en" else "No differences."
-        lines = []
-        for s in self.changed:
-            if locale == "en":
-                lines.append(f"{s.title('en')}: +{s.added_words} words, −{s.removed_words} words")
-            else:
-                lines.append(f"{s.title('sv')}: +{s.added_words} ord, −{s.removed_words} ord")
-        return "\n".join(lines)
-
-
-def _words(tokens: Iterable[str]) -> int:
-    return sum(1 for t in tokens if t.strip() and (t[0].isalnum() or t[0] == "_"))
-
-
-def diff_texts(old: str, new: str) -> tuple[Markup, int, int]:
-    """A word-level diff as escaped HTML with <del> and <ins>, and the words added/removed."""
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    parts: list[str] = []
-    added = removed = 0
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            parts.append(str(escape("".join(a[i1:i2]))))
-            continue
-        if op in ("delete", "replace"):
-            removed += _words(a[i1:i2])
-            parts.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
-        if op in ("insert", "replace"):
-            added += _words(b[j1:j2])
-            parts.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
-    return Markup("".join(parts)), added, removed
-
-
-def diff_revisions(session: Session, actor: User, draft: Draft, old: int, new: int) -> DraftDiff:
-    """Compare the whole draft at two revision numbers, section by section."""
-    require_view(draft.idea, actor)
-    for number in (old, new):
-        if not 0 <= number <= draft.revision_count:
-            raise InvalidData(
-                _t("Revision {n} finns inte; ansökan har revisionerna 1–{last}.").format(
-                    n=number, last=draft.revision_count
-                )
-            )
-    before = section_texts(session, draft, old)
-    after = section_texts(session, draft, new)
-    template = template_for(draft)
-    keys = list(template.keys) + sorted((set(before) | set(after)) - set(template.keys))
-    result = DraftDiff(old, new)
-    for key in keys:
-        a, b = before.get(key, ""), after.get(key, "")
-        html, added, removed = diff_texts(a, b)
-        result.sections.append(SectionDiff(template.section(key), key, a, b, html, added, removed))
-    return result
-
-
-# --- The checker ------------------------------------------------------------------------------
-
-
-def run_check(session: Session, draft: Draft) -> CheckRun:
-    """Check the draft as it is now and store the result against its revision number."""
-    result = check_sections(section_texts(session, draft), draft.template_key)
-    run = CheckRun.from_result(draft.id, draft.revision_count, draft.template_key, result.to_dict())
-    session.add(run)
-    session.flush()
-    return run
-
-
-def latest_check(session: Session, draft: Draft) -> CheckRun | None:
-    """The most recent check run of the draft."""
-    return session.scalars(
-        select(CheckRun).where(CheckRun.draft_id == draft.id).order_by(CheckRun.id.desc()).limit(1)
-    ).first()
-
-
-def current_check(session: Session, draft: Draft) -> CheckRun:
-    """A check run that reflects the draft's latest revision (run now if missing or stale)."""
-    run = latest_check(session, draft)
-    if run is None or run.revision_number != draft.revision_count:
-        run = run_check(session, draft)
-    return run
-
-
-def check_result(run: CheckRun) -> CheckResult:
-    """The stored result as the checker's own object."""
-    return CheckResult.from_dict(run.result)
-
-
-@dataclass(frozen=True)
-class LevelChange:
-    """A principle's level changed with a revision."""
-
-    principle: str
-    old: str | None
-    new: str
-    number: int
-
-
-def level_history(session: Session, draft: Draft) -> list[LevelChange]:
-    """Every change of a principle's level across the stored check runs, oldest first."""
-    runs = session.scalars(
-        select(CheckRun)
-        .where(CheckRun.draft_id == draft.id)
-        .order_by(CheckRun.revision_number, CheckRun.id)
-    )
-    changes: list[LevelChange] = []
-    previous: dict[str, str] = {}
-    for run in runs:
-        for principle, level in (run.levels or {}).items():
-            if previous.get(principle) != level:
-                changes.append(
-                    LevelChange(principle, previous.get(principle), level, run.revision_number)
-                )
-                previous[principle] = level
-    return changes

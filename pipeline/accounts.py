@@ -246,19 +246,6 @@ def update_user(
     return changed
 
 
-def deactivate(session: Session, actor: User, user: User) -> None:
-    """Close an account; the person can no longer sign in (admins only)."""
-    update_user(
-        session,
-        actor,
-        user,
-        name=user.name,
-        role=user.role,
-        organisation_id=user.organisation_id,
-        is_active=False,
-    )
-
-
 def list_users(session: Session, actor: User) -> list[User]:
     """Every account, by name, for the team's user list."""
     require(may_see_admin(actor))

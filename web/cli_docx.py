@@ -109,7 +109,8 @@ def purge_files() -> None:
 
 @click.command("fail-stale-jobs")
 def fail_stale_jobs() -> None:
-    """Fail the jobs whose worker died (no heartbeat, or RQ gave up), so they can be retried."""
+    """Fail the jobs whose worker died (RQ found them abandoned with no retry left, or gave up;
+    inline: running past the time limit), so they can be retried."""
     from web.queue import settle_unfinished
 
     session = db.session()

@@ -51,8 +51,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,
         "JOB_QUEUE": env.get("FRAMSYN_JOB_QUEUE", "framsyn"),
         "JOB_TIMEOUT_SECONDS": int(env.get("FRAMSYN_JOB_TIMEOUT_SECONDS", "600")),
-        "JOB_HEARTBEAT_SECONDS": float(env.get("FRAMSYN_JOB_HEARTBEAT_SECONDS", "10")),
-        "JOB_STALE_SECONDS": float(env.get("FRAMSYN_JOB_STALE_SECONDS", "60")),
+        # How often RQ runs a job again whose worker died or which lost the database.
+        "JOB_RETRIES": int(env.get("FRAMSYN_JOB_RETRIES", "2")),
         "FILE_RETENTION_DAYS": float(env.get("FRAMSYN_FILE_RETENTION_DAYS", "7")),
         "DEBUG": env.get("FLASK_DEBUG", "0") == "1",
         # How many proxies in front of Framsyn set X-Forwarded-For/-Proto/-Host (0: none).

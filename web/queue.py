@@ -4,8 +4,14 @@ Framsyn's jobs (exports, imports, re-checks) and the delivery of notification ma
 through here.
 
 The job row must be committed before `submit` is called. With Redis, the RQ job calls
-`web.worker.execute(job_id, attempt)`; inline, the same `drafting.jobs.run_job` runs in the
-request with the app's session factory.
+`web.worker.execute(job_id, attempt)` with RQ's ``Retry``; inline, the same
+`drafting.jobs.run_job` runs in the request with the app's session factory.
+
+Whether a worker died is RQ's to say: its work horse keeps the job's entry in the started-job
+registry alive, and an entry that expires is an abandoned job, which RQ's registry cleanup runs
+again (while retries are left) or fails. `observe` reads that without writing; `settle` records
+a failure on the row. Inline there is no registry: a running row older than the job time limit
+counts as abandoned.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from rq import Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job as RQJob
 from rq.job import JobStatus as RQStatus
+from rq.registry import StartedJobRegistry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -46,18 +53,15 @@ class QueueUnavailable(Exception):
         self.text = text
 
 
-def settings() -> JobSettings:
+def settings(**values) -> JobSettings:
     """The job settings from the app's config."""
-    config = current_app.config
-    return JobSettings(
-        heartbeat_seconds=float(config.get("JOB_HEARTBEAT_SECONDS", 10)),
-        retention=dt.timedelta(days=float(config.get("FILE_RETENTION_DAYS", 7))),
-    )
+    days = float(current_app.config.get("FILE_RETENTION_DAYS", 7))
+    return JobSettings(retention=dt.timedelta(days=days), **values)
 
 
-def stale_after() -> dt.timedelta:
-    """How long a running job may stay silent before it counts as abandoned."""
-    return dt.timedelta(seconds=float(current_app.config.get("JOB_STALE_SECONDS", 60)))
+def time_limit() -> dt.timedelta:
+    """A job's time limit (RQ stops a job that runs longer)."""
+    return dt.timedelta(seconds=int(current_app.config.get("JOB_TIMEOUT_SECONDS", 600)))
 
 
 def uses_rq() -> bool:
@@ -89,16 +93,17 @@ def submit(session: Session, job: Job) -> None:
         return
     job.rq_id = f"framsyn-{uuid.uuid4().hex}"
     session.commit()
-    timeout = int(current_app.config.get("JOB_TIMEOUT_SECONDS", 600))
+    retries = int(current_app.config.get("JOB_RETRIES", 2))
     try:
         queue().enqueue(
             "web.worker.execute",
             job.id,
             job.attempt,
             job_id=job.rq_id,
-            job_timeout=timeout,
+            job_timeout=int(time_limit().total_seconds()),
             result_ttl=3600,
             failure_ttl=7 * 24 * 3600,
+            retry=Retry(max=retries) if retries > 0 else None,
             description=f"framsyn {job.kind.value} job {job.id}",
         )
     except RedisError as exc:
@@ -126,10 +131,13 @@ def enqueue_notifications(ids: list[int]) -> None:
 @dataclass(frozen=True)
 class Observed:
     """What a job's row does not know yet. ``failure`` says why a job that the row still calls
-    queued or running has in fact failed (a dead worker, or RQ gave up on it)."""
+    queued or running has in fact failed (a dead worker, or RQ gave up on it); ``progress`` and
+    ``step`` are what the running job reported to RQ."""
 
     reachable: bool = True
     failure: Text | None = None
+    progress: int | None = None
+    step: str | None = None
 
     def status(self, job: Job) -> JobStatus:
         """The status to show: failed when the row has not caught up yet."""
@@ -143,29 +151,50 @@ class Observed:
         """Whether the job will change no more."""
         return self.failure is not None or job.is_finished
 
+    def percent(self, job: Job) -> int:
+        return job.progress if self.progress is None or job.is_finished else int(self.progress)
+
+    def step_key(self, job: Job) -> str:
+        return job.step if self.step is None or job.is_finished else self.step
+
+
+def _abandoned(rq_job: RQJob) -> bool:
+    """RQ's started-job registry lets the entry of a job whose work horse died expire."""
+    registry = StartedJobRegistry(rq_job.origin, connection=connection())
+    return rq_job.id in registry.get_expired_job_ids()
+
 
 def observe(job: Job) -> Observed:
-    """Look at a job without changing it: a stale heartbeat, or what RQ says of it.
+    """Look at a job without changing it: what RQ says of it, or (inline) its time limit.
 
     The pages and the polling script only read; `settle` records what this finds. The answer
-    says unreachable when Redis could not be asked (the heartbeat check works without it).
+    says unreachable when Redis could not be asked.
     """
     if job.is_finished:
         return Observed()
-    if is_stale(job, stale_after()):
-        return Observed(failure=ABANDONED)
-    if uses_rq() and job.rq_id:
+    if not uses_rq() or not job.rq_id:
+        return Observed(failure=ABANDONED if is_stale(job, time_limit()) else None)
+    try:
         try:
-            try:
-                status = RQJob.fetch(job.rq_id, connection=connection()).get_status()
-            except NoSuchJobError:
-                status = None
-        except RedisError:
-            return Observed(reachable=False)
-        gone = status is None and job.status == JobStatus.RUNNING
-        if status in (RQStatus.FAILED, RQStatus.STOPPED, RQStatus.CANCELED) or gone:
+            rq_job = RQJob.fetch(job.rq_id, connection=connection())
+        except NoSuchJobError:
+            rq_job = None
+        if rq_job is None:
+            gone = job.status == JobStatus.RUNNING
+            return Observed(failure=FAILED_IN_QUEUE if gone else None)
+        status = rq_job.get_status()
+        if status in (RQStatus.FAILED, RQStatus.STOPPED, RQStatus.CANCELED):
             return Observed(failure=FAILED_IN_QUEUE)
-    return Observed()
+        if status != RQStatus.STARTED and job.status == JobStatus.RUNNING:
+            return Observed(progress=0, step="retrying")  # RQ queued it again
+        if status == RQStatus.STARTED and _abandoned(rq_job):
+            if rq_job.retries_left:
+                return Observed(progress=0, step="retrying")  # RQ's cleanup runs it again
+            return Observed(failure=ABANDONED)
+        meta = rq_job.get_meta(refresh=False) or {}
+    except RedisError:
+        return Observed(reachable=False)
+    return Observed(progress=meta.get("progress"), step=meta.get("step"))
 
 
 def settle(session: Session, job: Job) -> bool:
@@ -185,7 +214,13 @@ def settle(session: Session, job: Job) -> bool:
 
 
 def settle_unfinished(session: Session) -> int:
-    """Settle every queued or running job; return how many were failed now."""
+    """Let RQ clean up its abandoned jobs (run again or failed), then settle every queued or
+    running row; return how many were failed now."""
+    if uses_rq():
+        try:
+            StartedJobRegistry(queue=queue()).cleanup()
+        except RedisError:
+            pass  # observe says unreachable; nothing is failed on a guess
     unfinished = session.scalars(
         select(Job).where(Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]))
     ).all()

@@ -7,12 +7,16 @@ from the environment like the web's, so both reach the same database.
 
 from __future__ import annotations
 
+import logging
 import os
 
 from flask import Flask, current_app, has_app_context
-from rq import SimpleWorker, Worker
+from redis.exceptions import RedisError
+from rq import SimpleWorker, Worker, get_current_job
 
 from drafting.jobs.functions import run_job
+
+log = logging.getLogger(__name__)
 
 _app: Flask | None = None
 _app_pid: int | None = None
@@ -36,13 +40,34 @@ def worker_app() -> Flask:
 
 
 def execute(job_id: int, attempt: int) -> str | None:
-    """The RQ job function: run one attempt of a Framsyn job with the worker app's sessions."""
+    """The RQ job function: run one attempt of a Framsyn job with the worker app's sessions.
+
+    Progress goes to the RQ job's meta; an error of the database connection is raised again for
+    RQ's Retry, and a run of the same RQ job takes over the row an earlier run left running.
+    """
     from web.queue import settings
+
+    rq_job = get_current_job()
+
+    def report(percent: int, step: str) -> None:
+        if rq_job is None:
+            return
+        rq_job.meta.update(progress=percent, step=step)
+        try:
+            rq_job.save_meta()
+        except RedisError:  # progress is a courtesy; it must never fail the job
+            log.warning("progress of job %s not recorded", job_id, exc_info=True)
 
     app = worker_app()
     with app.app_context():
         settle_abandoned()
-        status = run_job(job_id, attempt, app.extensions["framsyn.sessions"], settings())
+        status = run_job(
+            job_id,
+            attempt,
+            app.extensions["framsyn.sessions"],
+            settings(retry_lost_database=True, rq_id=rq_job.id if rq_job is not None else None),
+            report,
+        )
     return status.value if status is not None else None
 
 
@@ -74,10 +99,16 @@ def noop() -> None:
     return None
 
 
+# RQ cleans its registries (and so runs abandoned jobs again) at start and then this often;
+# its default of ten minutes would leave a job whose worker died waiting that long.
+MAINTENANCE_SECONDS = 60
+
+
 class FramsynWorker(Worker):
     """An RQ worker that builds the Framsyn app once, before it forks work horses."""
 
     def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("maintenance_interval", MAINTENANCE_SECONDS)
         super().__init__(*args, **kwargs)
         worker_app()
 
@@ -86,5 +117,6 @@ class FramsynSimpleWorker(SimpleWorker):
     """The same without forking (one process; used by tests and on platforms without fork)."""
 
     def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("maintenance_interval", MAINTENANCE_SECONDS)
         super().__init__(*args, **kwargs)
         worker_app()

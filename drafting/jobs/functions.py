@@ -1,22 +1,31 @@
 """Job functions: Word export, Word import and re-checking every draft of a call.
 
 Jobs take ids, never objects, and never build an app: whoever runs them (web.worker on RQ, or
-web.queue inline) passes a session factory. The job row is committed before the job is queued;
-`run_job` moves it through running -> done | failed and commits at each step. A result file is
-written in the same transaction that marks the job done, so a worker killed half-way leaves
-no file behind, only a running job whose heartbeat goes stale.
+web.queue inline) passes a session factory. The job row is the user's record: it is committed
+before the job is queued, and `run_job` moves it through running -> done | failed, committing
+at each step. A result file is written in the same transaction that marks the job done, so a
+worker killed half-way leaves no file behind, only a running row.
+
+RQ does the rest on a worker: its own heartbeat and started-job registry tell when a worker
+died (web.queue reads them), its ``Retry`` runs an abandoned job or one that lost the database
+again, and progress goes to the RQ job's ``meta`` (the ``Report`` the runner passes). Inline,
+the request waits for the job, so nobody can watch its progress and nothing is reported.
+
+What stays custom, and why: the attempt number. A failed job is retried by its owner as the same
+row (one job on the page and in the history) under a new RQ job; the number makes an RQ job of
+an earlier attempt, which Redis may still hold, do nothing instead of running a second time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, undefer
 
 from drafting.errors import DraftingError
@@ -36,6 +45,7 @@ Report = Callable[[int, str], None]
 STEPS: dict[str, Text] = {
     "queued": _t("Väntar på en ledig arbetsprocess"),
     "starting": _t("Startar"),
+    "retrying": _t("Arbetsprocessen slutade svara; jobbet körs igen"),
     "collecting": _t("Hämtar ansökans text"),
     "rendering": _t("Skapar Word-dokumentet"),
     "storing": _t("Sparar filen"),
@@ -46,8 +56,8 @@ STEPS: dict[str, Text] = {
     "failed": _t("Misslyckades"),
 }
 ABANDONED = _t(
-    "Jobbet avbröts: arbetsprocessen slutade svara mitt i arbetet. Inget halvfärdigt resultat "
-    "sparades. Försök igen."
+    "Jobbet avbröts: arbetsprocessen slutade svara mitt i arbetet. Inget "
+    "halvfärdigt resultat sparades. Försök igen."
 )
 UNEXPECTED = _t("Ett oväntat fel inträffade. Försök igen; kvarstår felet, kontakta stödteamet.")
 USER_GONE = _t("Kontot som startade jobbet finns inte längre.")
@@ -59,10 +69,22 @@ NOT_RETRYABLE = _t("Bara ett misslyckat jobb kan köras igen.")
 
 @dataclass(frozen=True)
 class JobSettings:
-    """What the runner decides for every job."""
+    """What the runner decides for every job.
 
-    heartbeat_seconds: float = 10.0
+    ``retry_lost_database``: re-raise an error of the database connection instead of failing the
+    row, for RQ's Retry to run the job again (only a runner that retries sets it).
+    ``rq_id``: the RQ job this run belongs to. RQ runs one RQ job once at a time, so a row of
+    this RQ job that is still running was left so by an earlier run of it (its worker died, or
+    the database went away), and this run takes it over.
+    """
+
     retention: dt.timedelta = DEFAULT_RETENTION
+    retry_lost_database: bool = False
+    rq_id: str | None = None
+
+
+def _no_report(percent: int, step: str) -> None:
+    """Inline, the request waits for the job: there is nobody to tell."""
 
 
 # --- The job row ------------------------------------------------------------------------------
@@ -121,18 +143,21 @@ def retry_job(session: Session, actor: User, job: Job) -> Job:
     job.step = "queued"
     job.error = None
     job.rq_id = None
-    job.started_at = job.finished_at = job.heartbeat_at = None
+    job.started_at = job.finished_at = None
     job.created_at = utcnow()
     session.flush()
     return job
 
 
-def is_stale(job: Job, stale_after: dt.timedelta, now: dt.datetime | None = None) -> bool:
-    """True for a running job whose worker has not reported within `stale_after`."""
+def is_stale(job: Job, time_limit: dt.timedelta, now: dt.datetime | None = None) -> bool:
+    """True for a running job that started longer ago than its time limit.
+
+    For jobs run inline, where no RQ registry knows whether the process running them died (a
+    web process stopped mid-request leaves the row running); on RQ, web.queue asks RQ instead.
+    """
     if job.status != JobStatus.RUNNING:
         return False
-    last = job.heartbeat_at or job.started_at or job.created_at
-    return (now or utcnow()) - last > stale_after
+    return (now or utcnow()) - (job.started_at or job.created_at) > time_limit
 
 
 def mark_failed(session: Session, job: Job, error: Text) -> None:
@@ -159,27 +184,27 @@ def _set(sessions: SessionFactory, job_id: int, attempt: int, **values: Any) -> 
         return bool(result.rowcount)
 
 
-def _heartbeat(sessions: SessionFactory, job_id: int, attempt: int, every: float, stop) -> None:
-    while not stop.wait(every):
-        try:
-            if not _set(sessions, job_id, attempt, heartbeat_at=utcnow()):
-                return
-        except Exception:  # a busy database must not kill the job; the next beat retries
-            log.warning("heartbeat of job %s failed", job_id, exc_info=True)
-
-
-def _start(sessions: SessionFactory, job_id: int, attempt: int) -> bool:
+def _start(sessions: SessionFactory, job_id: int, attempt: int, rq_id: str | None) -> bool:
     with sessions() as session:
         job = session.get(Job, job_id, with_for_update=True)
-        if job is None or job.attempt != attempt or job.status != JobStatus.QUEUED:
+        if job is None or job.attempt != attempt:
             return False
-        now = utcnow()
+        resumed = rq_id is not None and job.rq_id == rq_id and job.status == JobStatus.RUNNING
+        if job.status != JobStatus.QUEUED and not resumed:
+            return False
         job.status = JobStatus.RUNNING
         job.step = "starting"
         job.progress = 5
-        job.started_at = job.heartbeat_at = now
+        job.started_at = utcnow()
         session.commit()
         return True
+
+
+def _lost_database(exc: Exception) -> bool:
+    """An error of the connection (the server restarted or went away), not of the job."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 def _fail(sessions: SessionFactory, job_id: int, attempt: int, error: Text) -> None:
@@ -200,60 +225,49 @@ def run_job(
     attempt: int,
     sessions: SessionFactory,
     settings: JobSettings | None = None,
+    report: Report = _no_report,
 ) -> JobStatus | None:
-    """Run one attempt of a job; return its final status (None if the attempt was not due)."""
+    """Run one attempt of a job; return its final status (None if the attempt was not due).
+
+    `report(percent, step)` hears the progress (RQ's job.meta on a worker).
+    """
     settings = settings or JobSettings()
-    if not _start(sessions, job_id, attempt):
-        log.info("job %s attempt %s is not queued; nothing to do", job_id, attempt)
+    if not _start(sessions, job_id, attempt, settings.rq_id):
+        log.info("job %s attempt %s is not due; nothing to do", job_id, attempt)
         return None
-
-    def report(percent: int, step: str) -> None:
+    with sessions() as session:
         try:
-            _set(sessions, job_id, attempt, progress=percent, step=step, heartbeat_at=utcnow())
-        except Exception:  # progress is a courtesy; it must never fail the job
-            log.warning("progress of job %s not recorded", job_id, exc_info=True)
-
-    stop = threading.Event()
-    beat = threading.Thread(
-        target=_heartbeat,
-        args=(sessions, job_id, attempt, settings.heartbeat_seconds, stop),
-        daemon=True,
-    )
-    beat.start()
-    try:
-        with sessions() as session:
-            try:
-                job = session.get(Job, job_id)
-                user = session.get(User, job.user_id) if job.user_id is not None else None
-                if user is None:
-                    raise InvalidData(USER_GONE)
-                stored, result = JOB_FUNCTIONS[job.kind](session, job, user, report, settings)
-                job = session.get(Job, job_id, with_for_update=True, populate_existing=True)
-                if job.attempt != attempt or job.status != JobStatus.RUNNING:
-                    session.rollback()  # given up on meanwhile; keep nothing
-                    return job.status
-                job.status = JobStatus.DONE
-                job.step = "done"
-                job.progress = 100
-                job.result = result
-                job.result_file_id = stored.id if stored is not None else None
-                job.finished_at = job.heartbeat_at = utcnow()
-                _notify_done(session, job, user, stored)
-                session.commit()
-                return JobStatus.DONE
-            except (PipelineError, DraftingError) as exc:
-                session.rollback()
-                text = getattr(exc, "text", None)
-                _fail(sessions, job_id, attempt, text if isinstance(text, Text) else UNEXPECTED)
-                return JobStatus.FAILED
-            except Exception:
-                session.rollback()
-                log.exception("job %s attempt %s failed", job_id, attempt)
-                _fail(sessions, job_id, attempt, UNEXPECTED)
-                return JobStatus.FAILED
-    finally:
-        stop.set()
-        beat.join(timeout=5)
+            job = session.get(Job, job_id)
+            user = session.get(User, job.user_id) if job.user_id is not None else None
+            if user is None:
+                raise InvalidData(USER_GONE)
+            stored, result = JOB_FUNCTIONS[job.kind](session, job, user, report, settings)
+            job = session.get(Job, job_id, with_for_update=True, populate_existing=True)
+            if job.attempt != attempt or job.status != JobStatus.RUNNING:
+                session.rollback()  # given up on meanwhile; keep nothing
+                return job.status
+            job.status = JobStatus.DONE
+            job.step = "done"
+            job.progress = 100
+            job.result = result
+            job.result_file_id = stored.id if stored is not None else None
+            job.finished_at = utcnow()
+            _notify_done(session, job, user, stored)
+            session.commit()
+            return JobStatus.DONE
+        except (PipelineError, DraftingError) as exc:
+            session.rollback()
+            text = getattr(exc, "text", None)
+            _fail(sessions, job_id, attempt, text if isinstance(text, Text) else UNEXPECTED)
+            return JobStatus.FAILED
+        except Exception as exc:
+            session.rollback()
+            if settings.retry_lost_database and _lost_database(exc):
+                log.warning("job %s lost the database; RQ runs it again", job_id)
+                raise
+            log.exception("job %s attempt %s failed", job_id, attempt)
+            _fail(sessions, job_id, attempt, UNEXPECTED)
+            return JobStatus.FAILED
 
 
 def _notify_done(session: Session, job: Job, user: User, stored: StoredFile | None) -> None:
@@ -320,8 +334,6 @@ def import_job(
     if upload is None:
         raise InvalidData(UPLOAD_GONE)
     inspect_docx(upload.data)
-    # The last report before any write: on SQLite a report after one would wait for this
-    # transaction's lock.
     report(40, "saving")
     result = import_docx(
         session,
@@ -341,8 +353,8 @@ def recheck_call_job(
     session: Session, job: Job, user: User, report: Report, settings: JobSettings
 ) -> tuple[StoredFile | None, dict[str, Any]]:
     """Run the check again on every draft of the call's ideas, committing one draft at a time."""
+    from drafting.check_runs import run_check
     from drafting.models import Draft
-    from drafting.revisions import run_check
     from pipeline.queries import require_team
 
     require_team(user)

@@ -114,7 +114,7 @@ class Job(Base):
     __tablename__ = "job"
     __table_args__ = (
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
-        Index("ix_job_status_heartbeat", "status", "heartbeat_at"),
+        Index("ix_job_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -142,13 +142,12 @@ class Job(Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     error_sv: Mapped[str | None] = mapped_column(Text)
     error_en: Mapped[str | None] = mapped_column(Text)
-    # Every retry takes the next attempt; a job function for an older attempt does nothing.
+    # Every retry by the user takes the next attempt; an RQ job of an older one does nothing.
     attempt: Mapped[int] = mapped_column(Integer, default=1)
     rq_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User | None] = relationship()
     idea: Mapped[ProjectIdea | None] = relationship()

@@ -150,7 +150,7 @@ def _findings(result: Any, principle: str, template: Template) -> list[str]:
 def appendix_for(session: Session, draft: Draft, revision: int) -> list[AppendixPrinciple]:
     """Each principle's level, checklist status and findings for the draft at `revision`."""
     from drafting import review
-    from drafting.revisions import check_result
+    from drafting.check_runs import check_result
 
     run = _check_run_for(session, draft, revision)
     template = load_template(draft.template_key)

@@ -18,13 +18,13 @@ from typing import Any
 from docx import Document
 from sqlalchemy.orm import Session
 
+from drafting.check_runs import run_check
 from drafting.models import RevisionSource
 from drafting.revisions import (
     clean_text,
     get_or_create_draft,
     latest_revision,
     require_edit,
-    run_check,
     save_section,
     section_texts,
     template_for,

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import event, select
 
 from drafting import review, section_comments
+from drafting.check_runs import run_check
 from drafting.demo import complete_sections, load_demo_drafts, weak_sections
 from drafting.models import ChecklistOverride, Draft, SectionRevision
 from drafting.revisions import get_or_create_draft, latest_revision, save_section
@@ -156,12 +157,12 @@ def test_section_comments_visibility_and_resolving(session, people, draft):
 def test_levels_for_ideas_in_one_query(session, people, idea):
     good = get_or_create_draft(session, people["owner"], idea)
     fill(session, people["owner"], good, complete_sections())
-    review.current_check(session, good)
+    run_check(session, good)  # stored: the portfolio reads stored runs
     other = make_idea(session, people["partner"], title="Annan idé")
     other.stage = Stage.DRAFTING
     weak = get_or_create_draft(session, people["partner"], other)
     fill(session, people["partner"], weak, weak_sections())
-    review.current_check(session, weak)
+    run_check(session, weak)
     empty = make_idea(session, people["partner"], title="Utan ansökan")
     session.flush()
     statements = []

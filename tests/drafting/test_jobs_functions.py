@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from drafting.jobs import files
 from drafting.jobs.functions import (
@@ -28,7 +29,7 @@ from tests.drafting.test_export import make_draft
 from tests.drafting.test_import import docx_bytes, zip_bomb
 from tests.factories import make_org, make_user
 
-FAST = JobSettings(heartbeat_seconds=0.05)
+FAST = JobSettings()
 
 
 @pytest.fixture
@@ -67,10 +68,12 @@ def test_export_job_stores_the_file_with_status_done(sessions, drafted):
     actor, idea, _draft, _team = drafted
     job_id, attempt = new_job(sessions, JobKind.EXPORT, actor, idea, params={"appendix": True})
     assert load(sessions, job_id).status == JobStatus.QUEUED
-    assert run_job(job_id, attempt, sessions, FAST) == JobStatus.DONE
+    heard = []
+    assert run_job(job_id, attempt, sessions, FAST, lambda *p: heard.append(p)) == JobStatus.DONE
+    assert heard == [(20, "rendering")]  # progress goes to the runner (RQ's job.meta)
     job = load(sessions, job_id)
     assert (job.status, job.progress, job.step) == (JobStatus.DONE, 100, "done")
-    assert job.started_at <= job.finished_at and job.heartbeat_at is not None
+    assert job.started_at <= job.finished_at
     assert job.result["name"].endswith(".docx") and job.result_file_id is not None
     with sessions() as session:
         stored = files.file_for_download(session, actor, job.result_file_id)
@@ -178,7 +181,7 @@ def test_stale_running_jobs_are_abandoned_and_can_be_retried(sessions, drafted):
     with sessions() as session:
         job = session.get(Job, job_id)
         job.status = JobStatus.RUNNING
-        job.heartbeat_at = utcnow() - dt.timedelta(minutes=5)
+        job.started_at = utcnow() - dt.timedelta(minutes=5)
         session.commit()
         assert is_stale(job, dt.timedelta(seconds=60))
         assert not is_stale(job, dt.timedelta(minutes=10))
@@ -226,3 +229,44 @@ def test_downloads_follow_the_idea_and_expire(sessions, drafted):
         session.commit()
         assert session.get(StoredFile, shared.id) is None
         assert session.get(StoredFile, internal.id) is not None
+
+
+def test_a_run_of_the_same_rq_job_takes_over_the_row_an_earlier_run_left(sessions, drafted):
+    actor, idea, _draft, _team = drafted
+    job_id, attempt = new_job(sessions, JobKind.EXPORT, actor, idea)
+    with sessions() as session:
+        job = session.get(Job, job_id)
+        job.status, job.rq_id, job.step = JobStatus.RUNNING, "framsyn-first", "rendering"
+        session.commit()
+    # Inline, or another RQ job (a superseded one), does not touch a running row.
+    assert run_job(job_id, attempt, sessions, FAST) is None
+    assert run_job(job_id, attempt, sessions, JobSettings(rq_id="framsyn-other")) is None
+    assert load(sessions, job_id).status == JobStatus.RUNNING
+    # RQ running the same job again (its worker died, or it lost the database) finishes it.
+    assert run_job(job_id, attempt, sessions, JobSettings(rq_id="framsyn-first")) == (
+        JobStatus.DONE
+    )
+    assert file_count(sessions) == 1
+
+
+def test_a_lost_database_is_left_to_rqs_retry_on_a_worker(sessions, drafted, monkeypatch):
+    import drafting.word.export
+
+    def lost(content):
+        raise OperationalError("SELECT 1", {}, ConnectionError("server closed the connection"))
+
+    monkeypatch.setattr(drafting.word.export, "render", lost)
+    actor, idea, _draft, _team = drafted
+    job_id, attempt = new_job(sessions, JobKind.EXPORT, actor, idea)
+    with sessions() as session:
+        session.get(Job, job_id).rq_id = "framsyn-rq"
+        session.commit()
+    on_worker = JobSettings(retry_lost_database=True, rq_id="framsyn-rq")
+    with pytest.raises(OperationalError):
+        run_job(job_id, attempt, sessions, on_worker)
+    assert load(sessions, job_id).status == JobStatus.RUNNING  # for the retry to take over
+    # Without a retry to come, the same error fails the job with a reason.
+    no_retry = JobSettings(rq_id="framsyn-rq")
+    assert run_job(job_id, attempt, sessions, no_retry) == JobStatus.FAILED
+    error = load(sessions, job_id).error
+    assert all(render(error, loc) == render(UNEXPECTED, loc) for loc in LOCALES)

@@ -5,18 +5,17 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from drafting.check_runs import level_history
 from drafting.demo import complete_sections
+from drafting.diffs import diff_revisions, diff_texts
 from drafting.models import CheckRun, RevisionSource, SectionRevision
 from drafting.revisions import (
     DraftNotStarted,
     EditConflict,
     SectionTooLong,
     clean_text,
-    diff_revisions,
-    diff_texts,
     get_or_create_draft,
     latest_revision,
-    level_history,
     restore_revision,
     save_section,
     section_texts,
@@ -87,7 +86,8 @@ def test_every_save_is_a_numbered_revision_with_author_and_check(session, people
     runs = session.scalars(
         select(CheckRun).where(CheckRun.draft_id == draft.id).order_by(CheckRun.id)
     ).all()
-    assert [r.revision_number for r in runs] == [1, 2, 3]
+    # The first run came with the draft, on its empty sections; then one per save.
+    assert [r.revision_number for r in runs] == [0, 1, 2, 3]
     assert set(runs[-1].levels) >= {"jamstalldhet", "tillganglighet", "likabehandling"}
     logged = session.scalars(select(ActivityLog.action).where(ActivityLog.idea_id == draft.idea_id))
     assert list(logged).count("draft.save") == 3

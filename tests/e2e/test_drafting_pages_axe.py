@@ -51,8 +51,14 @@ def world(live_server) -> dict[str, int]:
         regional = link_to_regional_project(
             session, support, [idea], new_title="Inlandets lärcentra"
         )
+        # An idea that reached drafting before the move started drafts: no draft yet.
+        waiting = create_idea(
+            session, actor, IdeaData(title="Äldre idé utan ansökan", municipality_ids=[kommun.id])
+        )
+        waiting.stage = Stage.DRAFTING
         session.commit()
         return {
+            "waiting": waiting.id,
             "idea": idea.id,
             "job": job.id,
             "regional": regional.id,
@@ -65,6 +71,7 @@ PAGES = [
     ("draft-overview-team", "/ideer/{idea}/ansokan", "support"),
     ("draft-section", "/ideer/{idea}/ansokan/avsnitt/syfte", "actor"),
     ("draft-compare", "/ideer/{idea}/ansokan/jamfor", "actor"),
+    ("draft-not-started", "/ideer/{waiting}/ansokan", "actor"),
     ("word", "/jobb/ide/{idea}/word", "actor"),
     ("job-status", "/jobb/{job}", "actor"),
     ("regional-index", "/regionala-projekt", "support"),

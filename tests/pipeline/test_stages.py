@@ -206,7 +206,8 @@ def test_history_and_activity_log(session, people):
     actions = session.scalars(
         select(ActivityLog.action).filter_by(idea_id=idea.id).order_by(ActivityLog.id)
     ).all()
-    assert actions == ["idea.create", "idea.stage", "idea.stage"]
+    # The move into drafting starts the draft (drafting.install()'s after-move rule).
+    assert actions == ["idea.create", "idea.stage", "idea.stage", "draft.create"]
 
 
 def test_allowed_moves_show_what_is_missing(session, people):

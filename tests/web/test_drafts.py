@@ -53,6 +53,7 @@ def world(app) -> World:
         idea = make_idea(session, users["owner"], title="Vägar till arbete")
         idea.partners.append(IdeaPartner(organisation_id=partner.id, can_edit=True))
         idea.stage = Stage.DRAFTING
+        get_or_create_draft(session, users["owner"], idea)  # as the move into drafting does
         session.commit()
         return World(idea.id, {k: u.id for k, u in users.items()})
 
@@ -407,11 +408,10 @@ def test_idea_panel_include(app, world):
 def test_no_draft_before_drafting(app, client, world):
     with app.app_context():
         session = db.session()
-        from pipeline.models import ProjectIdea
-
-        session.get(ProjectIdea, world.idea).stage = Stage.IDEA
+        early = make_idea(session, session.get(User, world.users["owner"]), title="Tidig idé")
         session.commit()
-    response = as_(app, client, world, "owner").get(world.url(""))
+        early_id = early.id
+    response = as_(app, client, world, "owner").get(f"/ideer/{early_id}/ansokan")
     assert response.status_code == 409
     assert "Ansökan påbörjas när idén når skedet" in response.get_data(as_text=True)
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from drafting.revisions import get_or_create_draft
 from pipeline.models import Role
 from pipeline.stages import Stage
 from tests.factories import make_idea, make_org, make_user
@@ -21,6 +22,7 @@ def world(app):
         actor = make_user(session, Role.ACTOR, make_org(session, "Malå kommun"))
         idea = make_idea(session, actor, title="Lång text")
         idea.stage = Stage.DRAFTING
+        get_or_create_draft(session, actor, idea)  # as the move into drafting does
         session.commit()
         return {"actor": actor.id, "idea": idea.id}
 

@@ -8,8 +8,9 @@ from typing import Any
 from flask import Flask, current_app, url_for
 
 from drafting import review
+from drafting.check_runs import latest_check
 from drafting.models import Draft
-from drafting.revisions import get_draft, latest_check
+from drafting.revisions import get_draft
 from pipeline.models import ProjectIdea
 from pipeline.stages import DRAFT_STAGES
 from web import db

@@ -16,21 +16,14 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from drafting import review, section_comments
+from drafting.check_runs import check_result, current_check, level_history
 from drafting.komplettering import since_request
-from drafting.revisions import (
-    can_edit_draft,
-    check_result,
-    current_check,
-    latest_revisions,
-    level_history,
-    revisions,
-    template_for,
-)
+from drafting.revisions import can_edit_draft, latest_revisions, revisions, template_for
 from pipeline.errors import PipelineError
 from pipeline.models import ProjectIdea
 from web import db
 from web.drafts.forms import LevelForm
-from web.drafts.views import _PRINCIPLE_KEY, _error_text, _load, bp
+from web.drafts.views import _PRINCIPLE_KEY, _error_text, _load, _read, bp
 from web.i18n import text as in_words
 
 
@@ -66,7 +59,6 @@ def _render(
     session = db.session()
     run = current_check(session, draft)
     levels = review.principle_levels(session, draft, run)
-    session.commit()
     level_forms = {}
     for level in levels:
         form = LevelForm(formdata=None, principle=level.principle)
@@ -109,7 +101,7 @@ def _render(
 @login_required
 def overview(idea_id: int):
     """The draft at a glance: levels, checklists, sign-off, revisions."""
-    idea, draft = _load(idea_id)
+    idea, draft = _read(idea_id)
     return _render(idea, draft)
 
 

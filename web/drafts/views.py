@@ -1,4 +1,8 @@
-"""The application editor: sections, revisions, comparison, checklists, sign-off, comments."""
+"""The application editor: sections, revisions, comparison, checklists, sign-off, comments.
+
+The pages only read: the draft is started when the idea enters drafting, or by the
+"Börja skriva ansökan" post for an idea that reached the stage without one.
+"""
 
 from __future__ import annotations
 
@@ -7,28 +11,32 @@ import re
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from drafting import review, section_comments
+from drafting.check_runs import check_result, current_check
 from drafting.checker.results import Level
+from drafting.diffs import diff_revisions, diff_texts
 from drafting.models import Draft, SectionRevision
 from drafting.revisions import (
+    EDITABLE_STAGES,
+    DraftNotStarted,
     EditConflict,
     SectionTooLong,
     can_edit_draft,
-    check_result,
-    current_check,
-    diff_revisions,
-    diff_texts,
+    get_draft,
     get_or_create_draft,
     latest_revisions,
     restore_revision,
     save_section,
     section_of,
+    start_draft,
     template_for,
 )
 from pipeline.errors import PipelineError
 from pipeline.models import ProjectIdea, Visibility
 from pipeline.queries import get_idea
+from pipeline.stages import DRAFT_STAGES
 from web import db
 from web.drafts.forms import CommentForm, SectionForm
 from web.i18n import locale
@@ -49,10 +57,53 @@ def _allow_long_sections(endpoint: str | None, values: dict | None) -> None:
 
 
 def _load(idea_id: int) -> tuple[ProjectIdea, Draft]:
+    """The idea and its draft for a post (which may start the draft, as it writes anyway)."""
     session = db.session()
     idea = get_idea(session, current_user, idea_id)
     draft = get_or_create_draft(session, current_user, idea)
     return idea, draft
+
+
+class NotStarted(Exception):
+    """A page of a draft that does not exist yet: shown as the page that offers to start it."""
+
+    def __init__(self, idea: ProjectIdea) -> None:
+        super().__init__(idea.id)
+        self.idea = idea
+
+
+def _read(idea_id: int) -> tuple[ProjectIdea, Draft]:
+    """The idea and its draft for a page, without writing; NotStarted when there is none."""
+    session = db.session()
+    idea = get_idea(session, current_user, idea_id)
+    draft = get_draft(session, idea)
+    if draft is not None:
+        return idea, draft
+    if idea.stage not in DRAFT_STAGES:
+        raise DraftNotStarted.before_drafting()  # the error page, 409
+    raise NotStarted(idea)
+
+
+@bp.errorhandler(NotStarted)
+def _not_started(error: NotStarted):
+    idea = error.idea
+    may_start = idea.can_edit(current_user) and idea.stage in EDITABLE_STAGES
+    return render_template("drafts/not_started.html", idea=idea, may_start=may_start)
+
+
+@bp.post("/paborja")
+@login_required
+def start(idea_id: int):
+    """Start the draft of an idea that reached drafting without one (and its first check)."""
+    session = db.session()
+    idea = get_idea(session, current_user, idea_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if get_draft(session, idea) is None:
+        start_draft(session, current_user, idea)
+        session.commit()
+        flash(_("Ansökan är påbörjad."), "success")
+    return redirect(url_for("drafts.overview", idea_id=idea_id))
 
 
 def _error_text(error: PipelineError) -> str:
@@ -118,9 +169,8 @@ def _editor_context(idea: ProjectIdea, draft: Draft, key: str) -> dict:
 @login_required
 def section(idea_id: int, key: str):
     """One section in the editor, with its guidance, findings and comments."""
-    idea, draft = _load(idea_id)
+    idea, draft = _read(idea_id)
     context = _editor_context(idea, draft, key)
-    db.session().commit()
     current = context["current"]
     form = SectionForm(
         formdata=None,
@@ -205,7 +255,7 @@ def _conflict_page(idea_id: int, key: str, conflict: EditConflict) -> str:
 @login_required
 def compare(idea_id: int):
     """A readable diff between two revisions of the whole draft."""
-    idea, draft = _load(idea_id)
+    idea, draft = _read(idea_id)
     session = db.session()
     last = draft.revision_count
     old = parse_int(request.args.get("fran"))
@@ -215,7 +265,6 @@ def compare(idea_id: int):
     if old > new:
         old, new = new, old
     result = diff_revisions(session, current_user, draft, old, new)
-    session.commit()
     return render_template(
         "drafts/compare.html", idea=idea, draft=draft, diff=result, old=old, new=new
     )

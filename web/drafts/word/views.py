@@ -226,7 +226,8 @@ def show(job_id: int):
         status=seen.status(job),
         error=seen.error(job),
         finished=seen.finished(job),
-        step=jobs.STEPS.get(job.step),
+        progress=seen.percent(job),
+        step=jobs.STEPS.get(seen.step_key(job)),
         titles=_section_titles(job),
         queue_reachable=seen.reachable,
     )
@@ -239,12 +240,12 @@ def status(job_id: int):
     job = _job(job_id)
     seen = queue.observe(job)
     status, error = seen.status(job), seen.error(job)
-    step = jobs.STEPS.get(job.step)
+    step = jobs.STEPS.get(seen.step_key(job))
     return {
         "id": job.id,
         "status": status.value,
         "status_label": text(status.label),
-        "progress": job.progress,
+        "progress": seen.percent(job),
         "step_label": text(step) if step else "",
         "finished": seen.finished(job),
         "error": text(error) if error else None,
