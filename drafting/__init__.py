@@ -6,13 +6,14 @@ from __future__ import annotations
 def install() -> None:
     """Attach the drafting layer to the pipeline: the gate on the moves into review and to
     Klar att skicka in, the after-move rule that voids a sign-off, and the erasers of a
-    removed person's files and comments.
+    removed person's files and comments, and the search index's upkeep.
 
     Called once by the app factory and the worker (and by any script that moves ideas);
     calling it again changes nothing.
     """
     from drafting.erasure import ERASERS
     from drafting.guards import AFTER_MOVE, GATE
+    from drafting.search.index import install_hooks
     from pipeline.personal_data import register_eraser
     from pipeline.stages import after_move, guard
 
@@ -22,3 +23,4 @@ def install() -> None:
         after_move(name)(hook)
     for eraser in ERASERS:
         register_eraser(eraser)
+    install_hooks()

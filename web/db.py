@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from pipeline.db import make_engine, make_session_factory
 
 # Every layer's models, so that migrations and create_all see all tables.
-MODEL_MODULES = ("pipeline.models", "drafting.models", "drafting.jobs.models")
+MODEL_MODULES = ("pipeline.models", "pipeline.search", "drafting.models", "drafting.jobs.models")
 
 
 def init_app(app: Flask) -> None:
