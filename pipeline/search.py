@@ -68,8 +68,8 @@ class SearchDocument(Base):
     sections: Mapped[str] = mapped_column(Text, default="")
     shared: Mapped[str] = mapped_column(Text, default="")
     internal: Mapped[str] = mapped_column(Text, default="")
-    # The terms of title, idea fields and sections with their counts, "term:n term:n", for
-    # the similar-ideas comparison (comments do not make two ideas alike).
+    # The terms of the title and the idea's fields with their counts, "term:n term:n", for
+    # the similar-ideas comparison (drafts and comments do not make two ideas alike).
     vector: Mapped[str] = mapped_column(Text, default="")
 
 

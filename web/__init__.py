@@ -44,9 +44,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
 
-    from web import account_data, admin, audit, board, drafts, ideas, main, reports
+    from web import account_data, admin, audit, board, drafts, ideas, main, reports, search
     from web.drafts import word
 
-    for part in (main, ideas, board, drafts, word, admin, reports, audit, account_data):
+    for part in (main, ideas, board, drafts, word, admin, reports, audit, account_data, search):
         part.init_app(app)
     return app

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from drafting.models import Draft, SectionComment, SectionRevision
 from drafting.search.normalise import normalise_many
-from pipeline.models import Comment, ProjectIdea, Visibility
+from pipeline.models import Comment, Municipality, ProjectIdea, Visibility
 from pipeline.search import SearchDocument, register_indexer
 
 IDEA_FIELDS = ("title", "summary", "background", "purpose", "target_groups")
@@ -70,9 +70,18 @@ def _comments(connection: Connection, ids: Sequence[int]) -> dict[tuple[int, boo
     return found
 
 
-def _vector(title: str, body: str, sections: str) -> str:
-    counts = Counter(title.split() * TITLE_WEIGHT + body.split() + sections.split())
-    return " ".join(f"{term}:{n}" for term, n in sorted(counts.items()))
+def _vector(title: str, body: str, places: frozenset[str]) -> str:
+    """Term counts of the idea's own fields, for similar ideas (drafts share much wording
+    from the template, so they are left out); so are the names of places (two ideas are not
+    alike because both name Lycksele)."""
+    counts = Counter(title.split() * TITLE_WEIGHT + body.split())
+    return " ".join(f"{t}:{n}" for t, n in sorted(counts.items()) if t not in places)
+
+
+def _places(connection: Connection) -> frozenset[str]:
+    """The words of every kommun's name, as terms."""
+    names = connection.scalars(select(Municipality.name))
+    return frozenset(term for name in normalise_many(names) for term in name.split())
 
 
 def _rows(connection: Connection, ids: Sequence[int]) -> list[dict]:
@@ -83,6 +92,7 @@ def _rows(connection: Connection, ids: Sequence[int]) -> list[dict]:
     ).all()
     sections = _current_sections(connection, ids)
     comments = _comments(connection, ids)
+    places = _places(connection)
     texts: list[str] = []
     for idea in ideas:
         texts += [
@@ -104,7 +114,7 @@ def _rows(connection: Connection, ids: Sequence[int]) -> list[dict]:
                 "sections": section_text,
                 "shared": shared,
                 "internal": internal,
-                "vector": _vector(title, body, section_text),
+                "vector": _vector(title, body, places),
             }
         )
     return rows

@@ -98,12 +98,17 @@ def parse_vector(vector: str) -> dict[str, int]:
 
 
 def _weights(counts: dict[str, int], df: dict[str, int], total: int) -> dict[str, float]:
-    """TF-IDF weights (log-scaled term frequency, smoothed inverse document frequency)."""
-    return {
-        t: (1 + math.log(n)) * math.log((1 + total) / (1 + df.get(t, 0)))
-        for t, n in counts.items()
-        if t in df
-    }
+    """TF-IDF weights (log-scaled term frequency, smoothed inverse document frequency).
+
+    Terms whose document frequency was not looked up get the mean weight of those that were.
+    """
+    idf = {t: math.log((1 + total) / (1 + n)) for t, n in df.items()}
+    usual = sum(idf.values()) / len(idf) if idf else 1.0
+    return {t: (1 + math.log(n)) * idf.get(t, usual) for t, n in counts.items()}
+
+
+def _norm(weights: dict[str, float]) -> float:
+    return math.sqrt(sum(w * w for w in weights.values())) or 1.0
 
 
 def similar_ideas(
@@ -130,9 +135,10 @@ def similar_ideas(
     dialect = session.get_bind().dialect.name
     connection = session.connection()
     total, df = document_frequencies(connection, frequent, dialect=dialect)
-    df = {t: n for t, n in df.items() if n > 0 or exclude_idea is None}
-    weights = _weights({t: counts[t] for t in frequent}, df, total)
-    distinctive = sorted(weights, key=lambda t: (-weights[t], t))[:DISTINCTIVE_TERMS]
+    weights = _weights(counts, df, total)
+    distinctive = sorted((t for t in frequent if df.get(t)), key=lambda t: (-weights[t], t))[
+        :DISTINCTIVE_TERMS
+    ]
     if not distinctive:
         return []
     fts, where, rank, higher_better = match_and_rank(
@@ -150,17 +156,16 @@ def similar_ideas(
         query = query.where(ProjectIdea.id != exclude_idea.id)
         if other_places_only:
             query = query.where(*_elsewhere(exclude_idea))
-    norm = math.sqrt(sum(weights[t] ** 2 for t in distinctive))
+    norm = _norm(weights)
     found = []
     for idea, vector in session.execute(query).all():
         theirs = parse_vector(vector)
         shared = [t for t in distinctive if t in theirs]
         if len(shared) < MIN_SHARED:
             continue
-        their_weights = _weights({t: theirs[t] for t in shared}, df, total)
-        their_norm = math.sqrt(sum(w**2 for w in _weights(theirs, df, total).values())) or 1.0
+        their_weights = _weights(theirs, df, total)
         dot = sum(weights[t] * their_weights[t] for t in shared)
-        found.append(Similar(idea, dot / (norm * their_norm), shared))
+        found.append(Similar(idea, dot / (norm * _norm(their_weights)), shared))
     found.sort(key=lambda s: (-s.score, s.idea.id))
     return found[:limit]
 

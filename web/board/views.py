@@ -39,7 +39,7 @@ bp = Blueprint("board", __name__)
 def board():
     """One column per stage with counts and the longest-waiting cards; filters in the URL."""
     session = db.session()
-    filters = parse_filters(request.args)
+    filters = parse_filters(request.args, current_user)
     try:
         columns = board_columns(session, current_user, filters)
     except NotAllowed:

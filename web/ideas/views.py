@@ -128,7 +128,7 @@ def list_page(args, *, gather=None, next_url: str | None = None, status: int = 2
     and messages are shown again, at the form.
     """
     session = db.session()
-    filters = parse_filters(args)
+    filters = parse_filters(args, current_user)
     sort = args.get("sortera", "updated")
     sort = sort if sort in SORTS else "updated"
     descending = args.get("ordning", "fallande") != "stigande"
