@@ -17,6 +17,9 @@ from spacy.lang.sv.stop_words import STOP_WORDS
 from drafting.checker.nlp import get_nlp
 
 _WORD = re.compile(r"[^\W_]+")
+# Characters that glue words together for spaCy's tokenizer ("<b>ord</b>", "a/b", "x_y"):
+# each becomes a space, so every offset stays where it was.
+_GLUE = re.compile(r"[^\w\s.,;:!?()\-–—'’%§&+]|_")
 # Longer texts are cut here before lemmatising (a draft section is far shorter).
 MAX_CHARS = 200_000
 
@@ -25,7 +28,7 @@ def _lemmas(texts: Iterable[str]) -> Iterator[list[tuple[str, str, int, int]]]:
     """For each text: (lemma part, lower-case word, start, end) of every searchable word."""
     nlp = get_nlp()
     with nlp.select_pipes(enable=["lemmatizer"]):
-        for doc in nlp.pipe(text[:MAX_CHARS] for text in texts):
+        for doc in nlp.pipe(_GLUE.sub(" ", text[:MAX_CHARS]) for text in texts):
             found = []
             for token in doc:
                 if token.is_punct or token.is_space:
@@ -35,7 +38,7 @@ def _lemmas(texts: Iterable[str]) -> Iterator[list[tuple[str, str, int, int]]]:
                     continue
                 for part in _WORD.findall(token.lemma_.lower()):
                     if part not in STOP_WORDS:
-                        found.append((part, lower, token.idx, token.idx + len(token.text)))
+                        found.append((part, lower, token.idx, token.idx + len(token)))
             yield found
 
 
