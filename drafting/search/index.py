@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased
 from drafting.models import Draft, SectionComment, SectionRevision
 from drafting.search.normalise import normalise_many
 from pipeline.models import Comment, Municipality, ProjectIdea, Visibility
+from pipeline.queries.search import parse_vector
 from pipeline.search import SearchDocument, register_indexer
 
 IDEA_FIELDS = ("title", "summary", "background", "purpose", "target_groups")
@@ -82,6 +83,12 @@ def _places(connection: Connection) -> frozenset[str]:
     """The words of every kommun's name, as terms."""
     names = connection.scalars(select(Municipality.name))
     return frozenset(term for name in normalise_many(names) for term in name.split())
+
+
+def text_counts(connection: Connection, title: str, body: str) -> dict[str, int]:
+    """Term counts of a typed title and text, as a stored similarity vector would hold them."""
+    title_terms, body_terms = normalise_many([title, body])
+    return parse_vector(_vector(title_terms, body_terms, _places(connection)))
 
 
 def _rows(connection: Connection, ids: Sequence[int]) -> list[dict]:

@@ -72,6 +72,9 @@ def search_ideas(
 # --- similar ideas ------------------------------------------------------------------------
 
 SIMILAR_LIMIT = 5
+# How alike a new idea must be to another kommun's for the team's start page to say so.
+RESEMBLES = 0.15
+NEW_IDEAS_COMPARED = 5
 QUERY_TERMS = 25  # the idea's terms whose document frequency is looked up
 DISTINCTIVE_TERMS = 12  # of those, the ones by TF-IDF that the candidates are searched by
 CANDIDATES = 40
@@ -200,3 +203,24 @@ def similar_to_idea(
     return similar_ideas(
         session, actor, parse_vector(document.vector), exclude_idea=idea, limit=limit
     )
+
+
+@dataclass
+class Resemblance:
+    """A new idea, and the idea in another kommun it is most like."""
+
+    idea: ProjectIdea
+    like: Similar
+
+
+def resemblances(
+    session: Session, actor: User, ideas: Sequence[ProjectIdea], *, limit: int = NEW_IDEAS_COMPARED
+) -> list[Resemblance]:
+    """For the newest `limit` of `ideas`: the most similar idea elsewhere, when alike enough."""
+    found = []
+    newest = sorted(ideas, key=lambda i: (i.created_at, i.id), reverse=True)
+    for idea in newest[:limit]:
+        best = similar_to_idea(session, actor, idea, limit=1)
+        if best and best[0].score >= RESEMBLES:
+            found.append(Resemblance(idea, best[0]))
+    return found

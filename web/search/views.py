@@ -1,4 +1,5 @@
-"""GET /sok: one search box over ideas, drafts and comments, ranked, highlighted and paged."""
+"""GET /sok: one search box over ideas, drafts and comments, ranked, highlighted and paged;
+and the support team's candidates for regional projects."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from flask_login import current_user, login_required
 from drafting.search.normalise import query_terms
 from drafting.search.snippets import snippets_for
 from pipeline.queries import filter_options
+from pipeline.queries.candidates import regional_candidates
 from pipeline.queries.search import search_ideas
 from web import db
 from web.board.filters import filter_args, page_number, parse_filters
@@ -39,3 +41,11 @@ def results():
         args=args,
         options=filter_options(session),
     )
+
+
+@bp.get("/regionala-kandidater")
+@login_required
+def candidates():
+    """Groups of similar local ideas in two or more kommuner, for the support team."""
+    groups = regional_candidates(db.session(), current_user)
+    return render_template("search/candidates.html", groups=groups)
