@@ -53,6 +53,7 @@ DATABASE_ONLY = frozenset(
 # Column weights: title, idea fields, sections, shared comments, internal comments.
 BM25_WEIGHTS = (10.0, 4.0, 2.0, 1.0, 1.0)
 SHORTEST_PREFIX = 2
+LINKING_MIN = 6
 
 
 class SearchDocument(Base):
@@ -105,16 +106,25 @@ def _clean(terms: Sequence[str]) -> list[str]:
     return [t for t in (term.strip().lower() for term in terms) if t and t.isalnum()]
 
 
+def prefix_of(term: str) -> str:
+    """What a query term matches the start of: the lemma, without a final vowel when it is
+    long enough, so that compounds with a linking form match too ("undersköterska" finds
+    "undersköterskeutbildning", "skola" finds "skolutveckling")."""
+    if len(term) >= LINKING_MIN and term[-1] in "aeo":
+        return term[:-1]
+    return term
+
+
 def fts5_query(terms: Sequence[str], *, internal: bool, any_term: bool = False) -> str:
     """An FTS5 MATCH expression: every term (or any, for `any_term`) as a prefix."""
-    words = [f'"{t}"*' if len(t) >= SHORTEST_PREFIX else f'"{t}"' for t in _clean(terms)]
+    words = [f'"{prefix_of(t)}"*' if len(t) >= SHORTEST_PREFIX else f'"{t}"' for t in _clean(terms)]
     columns = "title body sections shared internal" if internal else "title body sections shared"
     return "{" + columns + "} : (" + (" OR " if any_term else " AND ").join(words) + ")"
 
 
 def tsquery(terms: Sequence[str], *, any_term: bool = False) -> str:
     """A to_tsquery() text: every term (or any) as a prefix."""
-    words = [f"{t}:*" if len(t) >= SHORTEST_PREFIX else t for t in _clean(terms)]
+    words = [f"{prefix_of(t)}:*" if len(t) >= SHORTEST_PREFIX else t for t in _clean(terms)]
     return (" | " if any_term else " & ").join(words)
 
 

@@ -19,6 +19,7 @@ from drafting.search.normalise import word_spans
 from drafting.templates import TemplateError, load_template
 from pipeline.i18n import Text
 from pipeline.models import Comment, ProjectIdea, User, Visibility
+from pipeline.search import prefix_of
 
 BEFORE_CHARS = 80
 AFTER_CHARS = 160
@@ -44,13 +45,14 @@ class Snippet:
     kind: str  # "idea", "section", "comment" or "internal"
 
 
-def _matches(lemma: str, lower: str, terms: Sequence[str]) -> bool:
-    return any(lemma.startswith(t) or lower.startswith(t) for t in terms)
+def _matches(lemma: str, lower: str, prefixes: Sequence[str]) -> bool:
+    return any(lemma.startswith(p) or lower.startswith(p) for p in prefixes)
 
 
 def highlight(text: str, terms: Sequence[str], *, whole: bool = False) -> tuple[Markup, int]:
     """`text` (or a window around its first match) escaped, matches in <mark>; and their count."""
-    spans = [(s, e) for lemma, lower, s, e in word_spans(text) if _matches(lemma, lower, terms)]
+    prefixes = [prefix_of(t) for t in terms]
+    spans = [(s, e) for lemma, lower, s, e in word_spans(text) if _matches(lemma, lower, prefixes)]
     if not spans:
         return Markup(""), 0
     start, end = 0, len(text)

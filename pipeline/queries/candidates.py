@@ -23,7 +23,7 @@ from pipeline.search import SearchDocument
 from pipeline.stages import Stage
 
 POOL = 400
-ALIKE = 0.12
+ALIKE = 0.25
 SHOWN_TERMS = 6
 CLOSED = (Stage.WITHDRAWN, Stage.REJECTED, Stage.PARKED, Stage.CLOSED)
 
@@ -109,7 +109,8 @@ def regional_candidates(session: Session, actor: User) -> list[Candidate]:
         for term, count in vector.items():
             matrix[row, vocabulary[term]] = 1 + np.log(count)
     df = (matrix > 0).sum(axis=0)
-    matrix *= np.log((1 + len(ideas)) / (1 + df)).astype(np.float32)
+    # sklearn's smoothed idf: a term in every document still counts a little
+    matrix *= (np.log((1 + len(ideas)) / (1 + df)) + 1).astype(np.float32)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     matrix /= np.where(norms == 0, 1, norms)
     cosine = matrix @ matrix.T

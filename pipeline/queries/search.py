@@ -73,7 +73,7 @@ def search_ideas(
 
 SIMILAR_LIMIT = 5
 # How alike a new idea must be to another kommun's for the team's start page to say so.
-RESEMBLES = 0.15
+RESEMBLES = 0.25
 NEW_IDEAS_COMPARED = 5
 QUERY_TERMS = 25  # the idea's terms whose document frequency is looked up
 DISTINCTIVE_TERMS = 12  # of those, the ones by TF-IDF that the candidates are searched by
@@ -101,11 +101,12 @@ def parse_vector(vector: str) -> dict[str, int]:
 
 
 def _weights(counts: dict[str, int], df: dict[str, int], total: int) -> dict[str, float]:
-    """TF-IDF weights (log-scaled term frequency, smoothed inverse document frequency).
+    """TF-IDF weights (log-scaled term frequency, smoothed inverse document frequency as in
+    scikit-learn, so a term in every document still counts a little).
 
     Terms whose document frequency was not looked up get the mean weight of those that were.
     """
-    idf = {t: math.log((1 + total) / (1 + n)) for t, n in df.items()}
+    idf = {t: math.log((1 + total) / (1 + n)) + 1 for t, n in df.items()}
     usual = sum(idf.values()) / len(idf) if idf else 1.0
     return {t: (1 + math.log(n)) * idf.get(t, usual) for t, n in counts.items()}
 

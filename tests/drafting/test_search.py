@@ -45,6 +45,12 @@ def test_inflection_and_compound_prefix(session, people):
     assert found(session, people["owner"], "kompetens") == ["Lyft"]
     assert found(session, people["owner"], "kompetensutvecklingen") == ["Lyft"]
     assert found(session, people["owner"], "kompetens undersköterska") == []
+    # a compound with a linking form: undersköterske-utbildning
+    make_idea(session, people["owner"], title="Utbildning", summary="Undersköterskeutbildning.")
+    assert sorted(found(session, people["owner"], "undersköterskor")) == [
+        "Omsorgslyft",
+        "Utbildning",
+    ]
 
 
 def test_every_field_of_the_idea_is_searched(session, people):
