@@ -12,7 +12,7 @@ from drafting.coverage import STALLED_ACTIVITY
 from pipeline.i18n import LOCALES
 from pipeline.models import utcnow
 from pipeline.queries import my_ideas, next_steps, team_inbox
-from pipeline.queries.search import resemblances
+from pipeline.queries.candidates import resemblances
 from web import db
 from web.security import safe_next
 

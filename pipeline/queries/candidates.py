@@ -4,7 +4,8 @@ The open local ideas not yet in a regional project (the newest `POOL` of them) a
 with each other by the cosine of TF-IDF weights over their stored term vectors, with numpy
 (the pool is its own corpus for the document frequencies). Ideas from different kommuner and
 lead organisations whose cosine reaches `ALIKE` are joined; each connected group that spans
-two or more kommuner is a candidate. Three statements whatever the number of ideas.
+two or more kommuner is a candidate. The team's start page uses the same pool to say which
+new ideas resemble one elsewhere. Three statements whatever the number of ideas.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pipeline.stages import Stage
 
 POOL = 400
 ALIKE = 0.25
+RESEMBLES = 0.3
 SHOWN_TERMS = 6
 CLOSED = (Stage.WITHDRAWN, Stage.REJECTED, Stage.PARKED, Stage.CLOSED)
 
@@ -84,9 +86,20 @@ def _complete_linkage(
     return [m for m in members.values() if len(m) > 1]
 
 
-def regional_candidates(session: Session, actor: User) -> list[Candidate]:
-    """Groups of similar open local ideas from two or more kommuner, largest first."""
-    require_team(actor)
+@dataclass
+class _Pool:
+    ideas: list[ProjectIdea]
+    matrix: np.ndarray  # rows: L2-normalised TF-IDF weights
+    terms: list[str]
+    places: list[set[int]]
+
+    @property
+    def cosine(self) -> np.ndarray:
+        return self.matrix @ self.matrix.T
+
+
+def _pool(session: Session) -> _Pool | None:
+    """The open local ideas not in a regional project, newest first, as TF-IDF rows."""
     rows = session.execute(
         select(ProjectIdea, SearchDocument.vector)
         .join(SearchDocument, SearchDocument.idea_id == ProjectIdea.id)
@@ -103,7 +116,7 @@ def regional_candidates(session: Session, actor: User) -> list[Candidate]:
     vectors = [parse_vector(vector) for _idea, vector in rows]
     vocabulary = {t: n for n, t in enumerate(sorted({t for v in vectors for t in v}))}
     if len(ideas) < 2 or not vocabulary:
-        return []
+        return None
     matrix = np.zeros((len(ideas), len(vocabulary)), dtype=np.float32)
     for row, vector in enumerate(vectors):
         for term, count in vector.items():
@@ -113,11 +126,68 @@ def regional_candidates(session: Session, actor: User) -> list[Candidate]:
     matrix *= (np.log((1 + len(ideas)) / (1 + df)) + 1).astype(np.float32)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     matrix /= np.where(norms == 0, 1, norms)
-    cosine = matrix @ matrix.T
     places = [{m.id for m in i.municipalities} for i in ideas]
-    groups = _complete_linkage(cosine, ideas, places)
+    return _Pool(ideas, matrix, sorted(vocabulary, key=vocabulary.get), places)
+
+
+def _apart(pool: _Pool, a: int, b: int) -> bool:
+    """Two ideas from different kommuner (both named) and different lead organisations."""
+    x, y = pool.ideas[a], pool.ideas[b]
+    return bool(
+        pool.places[a]
+        and pool.places[b]
+        and not pool.places[a] & pool.places[b]
+        and x.lead_organisation_id != y.lead_organisation_id
+    )
+
+
+@dataclass
+class Resemblance:
+    """A new idea, the idea in another kommun it is most like, and the words they share."""
+
+    idea: ProjectIdea
+    like: ProjectIdea
+    score: float
+    shared: list[str]
+
+
+def resemblances(
+    session: Session, actor: User, ideas: list[ProjectIdea], *, limit: int = 5
+) -> list[Resemblance]:
+    """For the newest `limit` of `ideas`: the open idea elsewhere most like it, when the
+    likeness reaches `RESEMBLES` (two statements whatever the number of ideas)."""
+    require_team(actor)
+    pool = _pool(session)
+    if pool is None:
+        return []
+    row_of = {idea.id: n for n, idea in enumerate(pool.ideas)}
+    newest = sorted(ideas, key=lambda i: (i.created_at, i.id), reverse=True)[:limit]
+    found = []
+    for idea in newest:
+        a = row_of.get(idea.id)
+        if a is None:
+            continue
+        scores = pool.matrix @ pool.matrix[a]
+        for b in np.argsort(-scores):
+            if scores[b] < RESEMBLES:
+                break
+            if b != a and _apart(pool, a, int(b)):
+                both = pool.matrix[a] * pool.matrix[b]
+                top = [pool.terms[j] for j in np.argsort(-both)[:SHOWN_TERMS] if both[j] > 0]
+                found.append(Resemblance(idea, pool.ideas[b], float(scores[b]), top))
+                break
+    return found
+
+
+def regional_candidates(session: Session, actor: User) -> list[Candidate]:
+    """Groups of similar open local ideas from two or more kommuner, largest first."""
+    require_team(actor)
+    pool = _pool(session)
+    if pool is None:
+        return []
+    ideas, matrix, terms, places = pool.ideas, pool.matrix, pool.terms, pool.places
+    groups = _complete_linkage(pool.cosine, ideas, places)
     every = list(session.scalars(select(Municipality.name).order_by(Municipality.name)))
-    terms = sorted(vocabulary, key=vocabulary.get)
     found = []
     for members in groups:
         if len(members) < 2 or len(set().union(*(places[i] for i in members))) < 2:

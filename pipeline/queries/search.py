@@ -7,8 +7,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import false, func, select
+from sqlalchemy.orm import Session, joinedload
 
 from pipeline.models import ProjectIdea, User, idea_municipality
 from pipeline.queries.access import visible_to
@@ -72,9 +72,6 @@ def search_ideas(
 # --- similar ideas ------------------------------------------------------------------------
 
 SIMILAR_LIMIT = 5
-# How alike a new idea must be to another kommun's for the team's start page to say so.
-RESEMBLES = 0.25
-NEW_IDEAS_COMPARED = 5
 QUERY_TERMS = 25  # the idea's terms whose document frequency is looked up
 DISTINCTIVE_TERMS = 12  # of those, the ones by TF-IDF that the candidates are searched by
 CANDIDATES = 40
@@ -134,8 +131,7 @@ def similar_ideas(
     """
     frequent = sorted(counts, key=lambda t: (-counts[t], -len(t), t))
     frequent = [t for t in frequent if len(t) > 2 and not t.isdigit()][:QUERY_TERMS]
-    if not frequent:
-        return []
+    # Always the same two statements (a page's statement count must not depend on the text).
     dialect = session.get_bind().dialect.name
     connection = session.connection()
     total, df = document_frequencies(connection, frequent, dialect=dialect)
@@ -143,18 +139,19 @@ def similar_ideas(
     distinctive = sorted((t for t in frequent if df.get(t)), key=lambda t: (-weights[t], t))[
         :DISTINCTIVE_TERMS
     ]
-    if not distinctive:
-        return []
     fts, where, rank, higher_better = match_and_rank(
-        dialect, distinctive, internal=False, any_term=True
+        dialect, distinctive or ["x"], internal=False, any_term=True
     )
+    if not distinctive:
+        where = false()
     ranked = rank.label("rank")
     query = (
         joined(select(ProjectIdea, SearchDocument.vector), fts, ProjectIdea.id)
         .where(where, visible_to(actor), ProjectIdea.is_regional.is_(False))
         .order_by(ranked.desc() if higher_better else ranked.asc(), ProjectIdea.id)
         .limit(CANDIDATES)
-        .options(*_card_options())
+        # Joined, not select-in: the same one statement whether or not anything is found.
+        .options(joinedload(ProjectIdea.lead_organisation), joinedload(ProjectIdea.municipalities))
     )
     if exclude_idea is not None:
         query = query.where(ProjectIdea.id != exclude_idea.id)
@@ -162,7 +159,7 @@ def similar_ideas(
             query = query.where(*_elsewhere(exclude_idea))
     norm = _norm(weights)
     found = []
-    for idea, vector in session.execute(query).all():
+    for idea, vector in session.execute(query).unique().all():
         theirs = parse_vector(vector)
         shared = [t for t in distinctive if t in theirs]
         if len(shared) < MIN_SHARED:
@@ -198,30 +195,5 @@ def similar_to_idea(
     session: Session, actor: User, idea: ProjectIdea, *, limit: int = SIMILAR_LIMIT
 ) -> list[Similar]:
     """The ideas in other kommuner and organisations most like `idea`."""
-    document = session.get(SearchDocument, idea.id)
-    if document is None:
-        return []
-    return similar_ideas(
-        session, actor, parse_vector(document.vector), exclude_idea=idea, limit=limit
-    )
-
-
-@dataclass
-class Resemblance:
-    """A new idea, and the idea in another kommun it is most like."""
-
-    idea: ProjectIdea
-    like: Similar
-
-
-def resemblances(
-    session: Session, actor: User, ideas: Sequence[ProjectIdea], *, limit: int = NEW_IDEAS_COMPARED
-) -> list[Resemblance]:
-    """For the newest `limit` of `ideas`: the most similar idea elsewhere, when alike enough."""
-    found = []
-    newest = sorted(ideas, key=lambda i: (i.created_at, i.id), reverse=True)
-    for idea in newest[:limit]:
-        best = similar_to_idea(session, actor, idea, limit=1)
-        if best and best[0].score >= RESEMBLES:
-            found.append(Resemblance(idea, best[0]))
-    return found
+    vector = session.scalar(select(SearchDocument.vector).where(SearchDocument.idea_id == idea.id))
+    return similar_ideas(session, actor, parse_vector(vector or ""), exclude_idea=idea, limit=limit)
