@@ -45,9 +45,33 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     notifications.init_app(app)
 
-    from web import account_data, admin, audit, board, drafts, examples, ideas, main, reports
+    from web import (
+        account_data,
+        admin,
+        audit,
+        board,
+        drafts,
+        examples,
+        ideas,
+        main,
+        reports,
+        search,
+    )
     from web.drafts import word
 
-    for part in (main, ideas, board, drafts, word, examples, admin, reports, audit, account_data):
+    parts = (
+        main,
+        ideas,
+        board,
+        drafts,
+        word,
+        examples,
+        admin,
+        reports,
+        audit,
+        account_data,
+        search,
+    )
+    for part in parts:
         part.init_app(app)
     return app

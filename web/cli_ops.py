@@ -1,4 +1,4 @@
-"""Operations commands: backup, restore, and a person's data (export, removal)."""
+"""Operations commands: backup, restore, a person's data (export, removal), the search index."""
 
 from __future__ import annotations
 
@@ -128,6 +128,18 @@ def purge_sessions_command() -> None:
     click.echo(f"{count} expired sign-ins deleted.")
 
 
+@click.command("reindex-search")
+@with_appcontext
+def reindex_search_command() -> None:
+    """Rewrite the search index of every idea (after a bulk change or a restore)."""
+    from drafting.search.index import reindex
+
+    session = db.session()
+    written = reindex(session.connection())
+    session.commit()
+    click.echo(f"Search index rewritten: {written} ideas.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (
@@ -136,5 +148,6 @@ def init_app(app: Flask) -> None:
         export_person_command,
         remove_person_command,
         purge_sessions_command,
+        reindex_search_command,
     ):
         app.cli.add_command(command)

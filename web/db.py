@@ -11,6 +11,7 @@ from pipeline.db import make_engine, make_session_factory
 MODEL_MODULES = (
     "pipeline.models",
     "pipeline.notifications.models",
+    "pipeline.search",
     "drafting.models",
     "drafting.jobs.models",
     "drafting.examples.models",

@@ -12,6 +12,7 @@ from drafting.coverage import STALLED_ACTIVITY
 from pipeline.i18n import LOCALES
 from pipeline.models import utcnow
 from pipeline.queries import my_ideas, next_steps, team_inbox
+from pipeline.queries.candidates import resemblances
 from web import db
 from web.security import safe_next
 
@@ -72,7 +73,11 @@ def index():
             stalled_after_days=int(current_app.config.get("STALLED_AFTER_DAYS", 30)),
             activity=STALLED_ACTIVITY,
         )
-        return render_template("index.html", inbox=inbox)
+        return render_template(
+            "index.html",
+            inbox=inbox,
+            resemblances=resemblances(session, current_user, inbox.new),
+        )
     ideas = my_ideas(session, current_user)
     steps = {idea.id: next_steps(idea, current_user) for idea in ideas}
     sections = {}

@@ -9,6 +9,7 @@ from alembic import context
 import pipeline.models  # noqa: F401  (registers the tables)
 import pipeline.notifications.models  # noqa: F401
 from pipeline.db import Base, UTCDateTime, make_engine
+from pipeline.search import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -55,6 +56,7 @@ def run_migrations_online() -> None:
                 render_as_batch=True,
                 compare_type=True,
                 render_item=render_item,
+                include_name=include_name,
             )
             with context.begin_transaction():
                 context.run_migrations()

@@ -22,6 +22,7 @@ from pipeline.models import (
     idea_municipality,
 )
 from pipeline.queries.access import require_team, visible_to
+from pipeline.search import SearchMatch
 from pipeline.stages import BOARD_ORDER, Stage
 
 # Each function below runs a fixed number of statements whatever the number of ideas: counts
@@ -89,6 +90,10 @@ class IdeaFilters:
     stage: Stage | None = None
     text: str = ""
     reviewer_id: int | None = None
+    # `text` as search terms (lemmas, from the drafting layer's normaliser): with them the
+    # text filter is the full-text search; `internal` lets it look in internal comments too.
+    terms: tuple[str, ...] = ()
+    internal: bool = False
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """The WHERE clauses these filters stand for."""
@@ -121,7 +126,9 @@ class IdeaFilters:
         if self.reviewer_id is not None:
             found.append(ProjectIdea.reviewer_id == self.reviewer_id)
         words = self.text.strip()
-        if words:
+        if self.terms:
+            found.append(SearchMatch(ProjectIdea.id, self.terms, self.internal))
+        elif words:
             pattern = f"%{_escape_like(words.casefold())}%"
             found.append(
                 or_(

@@ -12,12 +12,15 @@ import pipeline.models  # noqa: F401
 from pipeline.db import Base, make_engine
 from pipeline.migrate import current_revision, downgrade, upgrade
 from pipeline.models import Municipality
+from pipeline.search import include_name
 from tests.factories import make_idea, make_org, make_user
 
 
 def test_migrated_schema_matches_the_models(engine):
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": include_name}
+        )
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
     assert current_revision(engine) is not None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from drafting.search.normalise import query_terms
+from pipeline.models import User
 from pipeline.queries import IdeaFilters
 from pipeline.stages import Stage
 from web.params import parse_id, parse_page
@@ -22,8 +24,12 @@ _INT_FIELDS = {"municipality_id", "organisation_id", "call_id", "reviewer_id"}
 _STAGES = {s.value: s for s in Stage}
 
 
-def parse_filters(args: Mapping[str, str]) -> IdeaFilters:
-    """IdeaFilters from request arguments; unknown or malformed values mean no filter."""
+def parse_filters(args: Mapping[str, str], actor: User | None = None) -> IdeaFilters:
+    """IdeaFilters from request arguments; unknown or malformed values mean no filter.
+
+    With `actor`, the text becomes search terms (the full-text search, internal comments
+    included for the support team); without, it stays a plain substring match.
+    """
     values: dict[str, object] = {}
     for param, name in PARAMS.items():
         raw = (args.get(param) or "").strip()
@@ -35,6 +41,10 @@ def parse_filters(args: Mapping[str, str]) -> IdeaFilters:
             values[name] = _STAGES.get(raw)
         else:
             values[name] = raw[:200]
+    text = values.get("text")
+    if actor is not None and isinstance(text, str):
+        values["terms"] = tuple(query_terms(text))
+        values["internal"] = actor.is_team
     return IdeaFilters(**values)
 
 

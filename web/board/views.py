@@ -57,7 +57,7 @@ def board():
 
     The compact view shows only each card's title and kommuner."""
     session = db.session()
-    filters = parse_filters(request.args)
+    filters = parse_filters(request.args, current_user)
     try:
         columns = board_columns(session, current_user, filters)
     except NotAllowed:

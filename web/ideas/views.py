@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from drafting.search.index import text_counts
 from pipeline.errors import EditConflict, InvalidData, NotAllowed, PipelineError
 from pipeline.models import Call, Municipality, Organisation, ProjectIdea, User, Visibility, utcnow
 from pipeline.queries import (
@@ -20,6 +21,7 @@ from pipeline.queries import (
     move_options,
     regional_projects,
 )
+from pipeline.queries.search import similar_ideas, similar_to_idea
 from pipeline.reviewers import assign_reviewer, reviewers
 from pipeline.services import (
     add_comment,
@@ -130,7 +132,7 @@ def list_page(args, *, gather=None, next_url: str | None = None, status: int = 2
     and messages are shown again, at the form.
     """
     session = db.session()
-    filters = parse_filters(args)
+    filters = parse_filters(args, current_user)
     sort = args.get("sortera", "updated")
     sort = sort if sort in SORTS else "updated"
     descending = args.get("ordning", "fallande") != "stigande"
@@ -165,6 +167,11 @@ def new():
     """Register a new idea."""
     session = db.session()
     form = _idea_form(NewIdeaForm, session)
+    if request.method == "POST" and request.form.get("liknande"):
+        # The "Visa liknande idéer" step: nothing is saved, what was typed stays in the form.
+        counts = text_counts(session.connection(), form.title.data or "", form.summary.data or "")
+        similar = similar_ideas(session, current_user, counts)
+        return render_template("ideas/form.html", form=form, idea=None, similar=similar)
     if form.validate_on_submit():
         try:
             idea = create_idea(session, current_user, form.to_data(current_user.organisation_id))
@@ -221,6 +228,7 @@ def _render_show(
             hidden_members=(len(regional.member_ideas) - 1 - len(members)) if regional else 0,
             can_edit=idea.can_edit(current_user) and not idea.is_final,
             reviewer_form=reviewer_form,
+            similar=similar_to_idea(session, current_user, idea) if current_user.is_team else [],
             today=utcnow().date(),
         ),
         status,

@@ -122,7 +122,7 @@ def chart(slug: str, name: str):
 
 def _idea_list():
     """The pipeline list with the list's own filters and sort order, for the signed-in user."""
-    filters = parse_filters(request.args)
+    filters = parse_filters(request.args, current_user)
     sort = request.args.get("sortera", "updated")
     sort = sort if sort in SORTS else "updated"
     descending = request.args.get("ordning", "fallande") != "stigande"

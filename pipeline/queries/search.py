@@ -1,0 +1,199 @@
+"""The search page's and similar ideas' reads: ranked, scoped in SQL, a fixed statement count."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import false, func, select
+from sqlalchemy.orm import Session, joinedload
+
+from pipeline.models import ProjectIdea, User, idea_municipality
+from pipeline.queries.access import visible_to
+from pipeline.queries.board import IdeaFilters, Page, _card_options
+from pipeline.search import SearchDocument, document_frequencies, joined, match_and_rank
+
+SEARCH_PAGE_SIZE = 20
+
+
+@dataclass
+class Hit:
+    """One idea found, with its rank (larger is better)."""
+
+    idea: ProjectIdea
+    rank: float
+
+
+def search_ideas(
+    session: Session,
+    actor: User,
+    terms: Sequence[str],
+    filters: IdeaFilters | None = None,
+    *,
+    page: int = 1,
+    size: int = SEARCH_PAGE_SIZE,
+) -> Page:
+    """The ideas `actor` may see whose text holds every term, best first, one page of them.
+
+    Internal comments are searched for the support team only; `filters` narrow as on the list.
+    """
+    if not terms:
+        return Page([], 0, 1, size)
+    dialect = session.get_bind().dialect.name
+    internal = actor.is_team
+    fts, where, rank, higher_better = match_and_rank(dialect, terms, internal=internal)
+    plain = dataclasses.replace(filters or IdeaFilters(), text="", terms=())
+    conditions = [where, visible_to(actor), *plain.conditions()]
+    total = (
+        session.scalar(
+            joined(select(func.count()).select_from(ProjectIdea), fts, ProjectIdea.id).where(
+                *conditions
+            )
+        )
+        or 0
+    )
+    pages = max(1, -(-total // size))
+    page = min(max(1, page), pages)
+    ranked = rank.label("rank")
+    rows = session.execute(
+        joined(select(ProjectIdea, ranked), fts, ProjectIdea.id)
+        .where(*conditions)
+        .order_by(ranked.desc() if higher_better else ranked.asc(), ProjectIdea.id)
+        .limit(size)
+        .offset((page - 1) * size)
+        .options(*_card_options())
+    ).all()
+    hits = [Hit(idea, float(r) if higher_better else -float(r)) for idea, r in rows]
+    return Page(hits, total, page, size)
+
+
+# --- similar ideas ------------------------------------------------------------------------
+
+SIMILAR_LIMIT = 5
+QUERY_TERMS = 25  # the idea's terms whose document frequency is looked up
+DISTINCTIVE_TERMS = 12  # of those, the ones by TF-IDF that the candidates are searched by
+CANDIDATES = 40
+MIN_SHARED = 2
+
+
+@dataclass
+class Similar:
+    """An idea like another, how alike (cosine of TF-IDF weights, 0..1), and the shared terms."""
+
+    idea: ProjectIdea
+    score: float
+    shared: list[str]
+
+
+def parse_vector(vector: str) -> dict[str, int]:
+    """The stored "term:n term:n" vector as a dict."""
+    counts = {}
+    for item in vector.split():
+        term, _, n = item.rpartition(":")
+        if term:
+            counts[term] = int(n) if n.isdigit() else 1
+    return counts
+
+
+def _weights(counts: dict[str, int], df: dict[str, int], total: int) -> dict[str, float]:
+    """TF-IDF weights (log-scaled term frequency, smoothed inverse document frequency as in
+    scikit-learn, so a term in every document still counts a little).
+
+    Terms whose document frequency was not looked up get the mean weight of those that were.
+    """
+    idf = {t: math.log((1 + total) / (1 + n)) + 1 for t, n in df.items()}
+    usual = sum(idf.values()) / len(idf) if idf else 1.0
+    return {t: (1 + math.log(n)) * idf.get(t, usual) for t, n in counts.items()}
+
+
+def _norm(weights: dict[str, float]) -> float:
+    return math.sqrt(sum(w * w for w in weights.values())) or 1.0
+
+
+def similar_ideas(
+    session: Session,
+    actor: User,
+    counts: dict[str, int],
+    *,
+    exclude_idea: ProjectIdea | None = None,
+    other_places_only: bool = True,
+    limit: int = SIMILAR_LIMIT,
+) -> list[Similar]:
+    """The ideas `actor` may see most like a text's term counts, with the terms they share.
+
+    The text's most frequent terms get their document frequencies (one statement); the most
+    distinctive by TF-IDF find candidates through the full-text index, ranked there (one
+    statement); the candidates are scored by the cosine of TF-IDF weights over those terms.
+    With `exclude_idea` and `other_places_only`, ideas of the same lead organisation or in
+    a kommun of that idea are left out.
+    """
+    frequent = sorted(counts, key=lambda t: (-counts[t], -len(t), t))
+    frequent = [t for t in frequent if len(t) > 2 and not t.isdigit()][:QUERY_TERMS]
+    # Always the same two statements (a page's statement count must not depend on the text).
+    dialect = session.get_bind().dialect.name
+    connection = session.connection()
+    total, df = document_frequencies(connection, frequent, dialect=dialect)
+    weights = _weights(counts, df, total)
+    distinctive = sorted((t for t in frequent if df.get(t)), key=lambda t: (-weights[t], t))[
+        :DISTINCTIVE_TERMS
+    ]
+    fts, where, rank, higher_better = match_and_rank(
+        dialect, distinctive or ["x"], internal=False, any_term=True
+    )
+    if not distinctive:
+        where = false()
+    ranked = rank.label("rank")
+    query = (
+        joined(select(ProjectIdea, SearchDocument.vector), fts, ProjectIdea.id)
+        .where(where, visible_to(actor), ProjectIdea.is_regional.is_(False))
+        .order_by(ranked.desc() if higher_better else ranked.asc(), ProjectIdea.id)
+        .limit(CANDIDATES)
+        # Joined, not select-in: the same one statement whether or not anything is found.
+        .options(joinedload(ProjectIdea.lead_organisation), joinedload(ProjectIdea.municipalities))
+    )
+    if exclude_idea is not None:
+        query = query.where(ProjectIdea.id != exclude_idea.id)
+        if other_places_only:
+            query = query.where(*_elsewhere(exclude_idea))
+    norm = _norm(weights)
+    found = []
+    for idea, vector in session.execute(query).unique().all():
+        theirs = parse_vector(vector)
+        shared = [t for t in distinctive if t in theirs]
+        if len(shared) < MIN_SHARED:
+            continue
+        their_weights = _weights(theirs, df, total)
+        dot = sum(weights[t] * their_weights[t] for t in shared)
+        found.append(Similar(idea, dot / (norm * _norm(their_weights)), shared))
+    found.sort(key=lambda s: (-s.score, s.idea.id))
+    return found[:limit]
+
+
+def _elsewhere(idea: ProjectIdea) -> list:
+    """Conditions keeping ideas of other lead organisations and other kommuner."""
+    conditions = []
+    if idea.lead_organisation_id is not None:
+        conditions.append(
+            (ProjectIdea.lead_organisation_id != idea.lead_organisation_id)
+            | ProjectIdea.lead_organisation_id.is_(None)
+        )
+    kommuner = [m.id for m in idea.municipalities]
+    if kommuner:
+        conditions.append(
+            ProjectIdea.id.not_in(
+                select(idea_municipality.c.idea_id).where(
+                    idea_municipality.c.municipality_id.in_(kommuner)
+                )
+            )
+        )
+    return conditions
+
+
+def similar_to_idea(
+    session: Session, actor: User, idea: ProjectIdea, *, limit: int = SIMILAR_LIMIT
+) -> list[Similar]:
+    """The ideas in other kommuner and organisations most like `idea`."""
+    vector = session.scalar(select(SearchDocument.vector).where(SearchDocument.idea_id == idea.id))
+    return similar_ideas(session, actor, parse_vector(vector or ""), exclude_idea=idea, limit=limit)

@@ -1,0 +1,233 @@
+"""The search index's table and its SQL: full-text matching on already normalised terms.
+
+One `search_document` row per idea holds its text, lemmatised by the drafting layer (pipeline
+knows no language pipeline), split by who may read it: the title, the idea's own fields, the
+draft's current sections, the shared comments and the team's internal comments. Keeping the
+internal comments in their own column keeps scoping in SQL: only the team's queries look there.
+
+* SQLite: an external-content FTS5 table `search_fts` over those columns, kept in step by
+  triggers; matching with MATCH, ranking with bm25() and per-column weights.
+* PostgreSQL: two generated, GIN-indexed tsvectors with the `simple` configuration (the text is
+  already lemmatised the same way as on SQLite, so a Swedish stemmer on top would only make the
+  two databases disagree): `doc_shared` (everything but the internal comments) and `doc_all`.
+  Field weights are tsvector weights (title A, idea fields B, sections C, comments D).
+
+Queries take terms (lemmas); each matches as a prefix, so "kompetens" finds
+"kompetensutveckling". The indexer itself is registered by the drafting layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    Integer,
+    Text,
+    bindparam,
+    func,
+    literal_column,
+    select,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import Select, TableClause, column, table
+
+from pipeline.db import Base
+
+FTS_TABLE = "search_fts"
+# What the database holds beyond the models (FTS5 and its shadow tables; the generated
+# tsvectors and their indexes): schema comparisons leave these alone.
+DATABASE_ONLY = frozenset(
+    {
+        FTS_TABLE,
+        *(f"{FTS_TABLE}_{suffix}" for suffix in ("data", "idx", "content", "docsize", "config")),
+        "doc_shared",
+        "doc_all",
+        "ix_search_document_doc_shared",
+        "ix_search_document_doc_all",
+    }
+)
+# Column weights: title, idea fields, sections, shared comments, internal comments.
+BM25_WEIGHTS = (10.0, 4.0, 2.0, 1.0, 1.0)
+SHORTEST_PREFIX = 2
+LINKING_MIN = 6
+
+
+class SearchDocument(Base):
+    """An idea's lemmatised text, one column per field group and audience."""
+
+    __tablename__ = "search_document"
+
+    idea_id: Mapped[int] = mapped_column(
+        ForeignKey("project_idea.id", ondelete="CASCADE"), primary_key=True
+    )
+    title: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    sections: Mapped[str] = mapped_column(Text, default="")
+    shared: Mapped[str] = mapped_column(Text, default="")
+    internal: Mapped[str] = mapped_column(Text, default="")
+    # The terms of the title and the idea's fields with their counts, "term:n term:n", for
+    # the similar-ideas comparison (drafts and comments do not make two ideas alike).
+    vector: Mapped[str] = mapped_column(Text, default="")
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's filter: leave the database-only search objects out of schema comparisons."""
+    return name not in DATABASE_ONLY
+
+
+# --- the indexer, provided by the drafting layer ------------------------------------------
+
+Indexer = Callable[[Connection, Sequence[int] | None], None]
+_indexer: list[Indexer] = []
+
+
+def register_indexer(indexer: Indexer) -> None:
+    """Name the function that rewrites the documents of some ideas (None: all of them)."""
+    _indexer[:] = [indexer]
+
+
+def reindex(connection: Connection, idea_ids: Sequence[int] | None = None) -> bool:
+    """Rewrite the search documents of `idea_ids` (all ideas for None); False if no indexer."""
+    if not _indexer:
+        return False
+    _indexer[0](connection, idea_ids)
+    return True
+
+
+# --- matching -------------------------------------------------------------------------------
+
+
+def _clean(terms: Sequence[str]) -> list[str]:
+    """Terms as the index holds them: letters and digits only (anything else is dropped)."""
+    return [t for t in (term.strip().lower() for term in terms) if t and t.isalnum()]
+
+
+def prefix_of(term: str) -> str:
+    """What a query term matches the start of: the lemma, without a final vowel when it is
+    long enough, so that compounds with a linking form match too ("undersköterska" finds
+    "undersköterskeutbildning", "skola" finds "skolutveckling")."""
+    if len(term) >= LINKING_MIN and term[-1] in "aeo":
+        return term[:-1]
+    return term
+
+
+def fts5_query(terms: Sequence[str], *, internal: bool, any_term: bool = False) -> str:
+    """An FTS5 MATCH expression: every term (or any, for `any_term`) as a prefix."""
+    words = [f'"{prefix_of(t)}"*' if len(t) >= SHORTEST_PREFIX else f'"{t}"' for t in _clean(terms)]
+    columns = "title body sections shared internal" if internal else "title body sections shared"
+    return "{" + columns + "} : (" + (" OR " if any_term else " AND ").join(words) + ")"
+
+
+def tsquery(terms: Sequence[str], *, any_term: bool = False) -> str:
+    """A to_tsquery() text: every term (or any) as a prefix."""
+    words = [f"{prefix_of(t)}:*" if len(t) >= SHORTEST_PREFIX else t for t in _clean(terms)]
+    return (" | " if any_term else " & ").join(words)
+
+
+class SearchMatch(ColumnElement[bool]):
+    """`project_idea.id IN (ideas whose document matches every term)`, per dialect."""
+
+    inherit_cache = False
+    type = Integer()
+
+    def __init__(self, idea_id: ColumnElement, terms: Sequence[str], internal: bool) -> None:
+        self.idea_id = idea_id
+        self.terms = tuple(_clean(terms))
+        self.internal = internal
+
+
+@compiles(SearchMatch, "sqlite")
+def _match_sqlite(element: SearchMatch, compiler, **kw) -> str:
+    query = bindparam("search_q", fts5_query(element.terms, internal=element.internal), unique=True)
+    return (
+        f"{compiler.process(element.idea_id, **kw)} IN (SELECT rowid FROM {FTS_TABLE} "
+        f"WHERE {FTS_TABLE} MATCH {compiler.process(query, **kw)})"
+    )
+
+
+@compiles(SearchMatch, "postgresql")
+def _match_postgresql(element: SearchMatch, compiler, **kw) -> str:
+    query = bindparam("search_q", tsquery(element.terms), unique=True)
+    column = "doc_all" if element.internal else "doc_shared"
+    return (
+        f"{compiler.process(element.idea_id, **kw)} IN (SELECT idea_id FROM search_document "
+        f"WHERE {column} @@ to_tsquery('simple'::regconfig, {compiler.process(query, **kw)}))"
+    )
+
+
+def match_and_rank(
+    dialect: str, terms: Sequence[str], *, internal: bool, any_term: bool = False
+) -> tuple[TableClause | None, ColumnElement[bool], ColumnElement, bool]:
+    """What a ranked search over `search_document` adds on `dialect`.
+
+    Returns (a table to join on `rowid = idea id`, or None; the WHERE clause; the rank
+    expression; whether a higher rank is better).
+    """
+    if dialect == "sqlite":
+        fts = table(FTS_TABLE, column("rowid", Integer))
+        name = literal_column(FTS_TABLE)
+        weights = BM25_WEIGHTS if internal else (*BM25_WEIGHTS[:4], 0.0)
+        where = name.op("MATCH")(
+            bindparam(
+                "search_q",
+                fts5_query(terms, internal=internal, any_term=any_term),
+                unique=True,
+            )
+        )
+        return fts, where, func.bm25(name, *weights), False
+    vector = literal_column("search_document.doc_all" if internal else "search_document.doc_shared")
+    query = func.to_tsquery(
+        literal_column("'simple'::regconfig"),
+        bindparam("search_q", tsquery(terms, any_term=any_term), unique=True),
+    )
+    return None, vector.op("@@")(query), func.ts_rank(vector, query), True
+
+
+def joined(query: Select, fts: TableClause | None, idea_id: ColumnElement) -> Select:
+    """`query` (selecting from project_idea) joined to the search document and, on SQLite,
+    to the FTS5 table."""
+    query = query.join(SearchDocument, SearchDocument.idea_id == idea_id)
+    if fts is not None:
+        query = query.join(fts, fts.c.rowid == idea_id)
+    return query
+
+
+def document_frequencies(
+    connection: Connection, terms: Sequence[str], *, dialect: str
+) -> tuple[int, dict[str, int]]:
+    """How many documents there are, and how many hold each term (one statement)."""
+    terms = _clean(terms)
+    counts = []
+    for term in terms:
+        if dialect == "sqlite":
+            counts.append(
+                select(func.count())
+                .select_from(table(FTS_TABLE))
+                .where(
+                    literal_column(FTS_TABLE).op("MATCH")(
+                        bindparam("df", f'{{title body sections}} : "{term}"', unique=True)
+                    )
+                )
+                .scalar_subquery()
+            )
+        else:
+            counts.append(
+                select(func.count())
+                .select_from(SearchDocument.__table__)
+                .where(
+                    literal_column("doc_shared").op("@@")(
+                        func.to_tsquery(
+                            literal_column("'simple'::regconfig"),
+                            bindparam("df", f"{term}:ABC", unique=True),
+                        )
+                    )
+                )
+                .scalar_subquery()
+            )
+    total = select(func.count()).select_from(SearchDocument.__table__).scalar_subquery()
+    row = connection.execute(select(total, *counts)).one()
+    return row[0], dict(zip(terms, row[1:], strict=True))
