@@ -1,0 +1,444 @@
+"""The budget's validation rules: each returns findings beside the checker's (section
+"budget"); an error blocks the move to Klar att skicka in.
+
+Sources: ../shared/domain/esf-budget.md section 6 ("Validator checks").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from drafting.budget.costmodel import CallTerms, CostModel
+from drafting.budget.model import Budget, Totals, compute, format_money, format_percent
+from drafting.checker.results import Finding
+from pipeline.i18n import Text
+
+SECTION = "budget"
+SOURCE_2014 = "https://nyweb.esf.se/Vara-fonder/Socialfonden1/Projektekonomi/Medfinansiering/"
+SOURCE_ESF_PLUS = "https://www.esf.se/stod-och-finansiering/socialfondsprogrammet-esf-2021-2027/"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the rules need besides the budget: the model, the call's terms, the idea's figure."""
+
+    model: CostModel
+    terms: CallTerms
+    idea_budget_total: int | None = None  # öre
+
+
+Rule = Callable[[Budget, Totals, Context], list[Finding]]
+RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str) -> Callable[[Rule], Rule]:
+    def register(fn: Rule) -> Rule:
+        RULES[rule_id] = fn
+        return fn
+
+    return register
+
+
+def _finding(
+    rule_id: str, severity: str, text: Text, source_url: str | None = None, evidence: str = ""
+) -> Finding:
+    return Finding(
+        rule_id=rule_id,
+        principle=None,
+        severity=severity,
+        message_sv=text.sv,
+        message_en=text.en,
+        section=SECTION,
+        evidence=evidence,
+        source_url=source_url,
+    )
+
+
+def _kr(amount: int) -> str:
+    return f"{format_money(amount)} kr"
+
+
+def _name(item, fallback: str) -> Text:
+    return Text(item.name_sv, item.name_en) if item is not None else Text(fallback, fallback)
+
+
+@rule("budget.unknown_key")
+def unknown_keys(budget: Budget, totals: Totals, ctx: Context) -> list[Finding]:
+    """Every phase, category, kind and option is one the cost model knows."""
+    model = ctx.model
+    unknown = sorted(
+        {
+            f"phase {c.phase}"
+            for c in (*budget.costs, *budget.cofinancing)
+            if not model.phase(c.phase)
+        }
+        | {f"category {c.category}" for c in budget.costs if not model.category(c.category)}
+        | {f"kind {c.kind}" for c in budget.cofinancing if not model.cofinancing_kind(c.kind)}
+        | {f"option {o}" for o in budget.options if not model.option(o)}
+    )
+    if not unknown:
+        return []
+    text = Text(
+        "Budgeten använder något som mallens kostnadsmodell inte känner till: {list}.",
+        "The budget uses something the template's cost model does not know: {list}.",
+    ).format(list=", ".join(unknown))
+    return [_finding("budget.unknown_key", "error", text)]
+
+
+@rule("budget.flat_rate_typed")
+def flat_rate_typed(budget: Budget, totals: Totals, ctx: Context) -> list[Finding]:
+    """Flat rates are computed from their base, never typed as cost lines."""
+    typed = {
+        c.category
+        for c in budget.costs
+        if (cat := ctx.model.category(c.category)) is not None and cat.kind == "flat"
+    }
+    return [
+        _finding(
+            "budget.flat_rate_typed",
+            "error",
+            Text(
+                "”{sv}” räknas fram av schablonen och kan inte skrivas in som en kostnadsrad. "
+                "Ta bort raden och välj schablonen i stället.",
+                "“{en}” is computed by the flat rate and cannot be typed as a cost line. "
+                "Remove the line and choose the flat rate instead.",
+            ).format(sv=cat.name_sv, en=cat.name_en),
+        )
+        for key in sorted(typed)
+        if (cat := ctx.model.category(key)) is not None
+    ]
+
+
+@rule("budget.option_not_in_call")
+def option_not_in_call(budget: Budget, totals: Totals, ctx: Context) -> list[Finding]:
+    """Only the simplified cost options that the call allows are used."""
+    out = []
+    for key in budget.options:
+        option = ctx.model.option(key)
+        if option is None or key in ctx.terms.options:
+            continue
+        allowed = ", ".join(o for o in ctx.terms.options) or "–"
+        out.append(
+            _finding(
+                "budget.option_not_in_call",
+                "error",
+                Text(
+                    "Utlysningen tillåter inte ”{sv}”. Tillåtna alternativ: {allowed}.",
+                    "The call does not allow “{en}”. Allowed options: {allowed}.",
+                ).format(sv=option.name_sv, en=option.name_en, allowed=allowed),
+            )
+        )
+    return out
+
+
+@rule("budget.options_combined")
+def options_combined(budget: Budget, totals: Totals, ctx: Context) -> list[Finding]:
+    """Options that exclude each other (40 % schablon and 15 % indirekta) are not combined."""
+    chosen = [o for k in budget.options if (o := ctx.model.option(k)) is not None]
+    out = []
+    for i, first in enumerate(chosen):
+        for second in chosen[i + 1 :]:
+            if second.key in first.excludes or first.key in second.excludes:
+                out.append(
+                    _finding(
+                        "budget.options_combined",
+                        "error",
+                        Text(
+                            "”{a_sv}” och ”{b_sv}” får inte kombineras. Välj ett av dem.",
+                            "“{a_en}” and “{b_en}” may not be combined. Choose one of them.",
+                        ).format(
+                            a_sv=first.name_sv,
+                            b_sv=second.name_sv,
+                            a_en=first.name_en,
+                            b_en=second.name_en,
+                        ),
+                        "https://www.interregnord.com/static_content/projekthandbok/genomfora/"
+                        "kostnadsslag/schablonkostnader/",
+                    )
+                )
+    return out
+
+
+@rule("budget.other_direct_costs")
+def other_direct_costs(budget: Budget, totals: Totals, ctx: Context) -> list[Finding]:
+    """With "personalkostnader + 40 %" the budget has no other direct cost lines."""
+    out = []
+    for key in budget.options:
+        option = ctx.model.option(key)
+        if option is None or option.other_direct_costs:
+            continue
+        direct = [
+            c
+            for c in budget.costs
+            if (cat := ctx.model.category(c.category)) is not None and cat.kind == "direct"
+        ]
+        if direct:
+            out.append(
+                _finding(
+                    "budget.other_direct_costs",
+                    "error",
+                    Text(
+                        "Med ”{sv}” täcker schablonen alla andra kostnader: budgeten får bara ha "
+                        "personalkostnader. Ta bort {n} rader med andra kostnader.",
+                        "With “{en}” the flat rate covers every other cost: the budget may "
+                        "only have staff costs. Remove {n} lines of other costs.",
+                    ).format(sv=option.name_sv, en=option.name_en, n=len(direct)),
+                    "https://www.migrationsverket.se/Andra-aktorer/EU-fonder/"
+                    "Programperiod-2021-2027/Handbok/Krav-for-stod/"
+                    "Personalkostnader-plus-40-schablon.html",
+                )
+            )
+    return out
+
+
+@rule("budget.line_incomplete")
+def line_incomplete(budget: Budget, totals: Totals, ctx: Context) -> list[Finding]:
+    """A staff line has hours and a rate (or an annual cost); another line has an amount."""
+    missing = 0
+    for line in budget.costs:
+        category = ctx.model.category(line.category)
+        if category is None or category.kind == "flat":
+            continue
+        if category.kind == "staff":
+            missing += line.hours is None or line.rate(ctx.model) is None
+        else:
+            missing += line.amount is None
+    missing += sum(1 for c in budget.cofinancing if c.amount is None)
+    if not missing:
+        return []
+    return [
+        _finding(
+            "budget.line_incomplete",
+            "error",
+            Text(
+                "{n} rader saknar belopp (personalrader: timmar och timkostnad eller årskostnad).",
+                "{n} lines have no amount (staff lines: hours and hourly rate or annual cost).",
+            ).format(n=missing),
+        )
+    ]
+
+
+@rule("budget.hourly_rate")
+def hourly_rate(budget: Budget, totals: Totals, ctx: Context) -> list[Finding]:
+    """When an annual cost is given the rate is annual cost ÷ the model's hours per year."""
+    hours = ctx.model.hours_per_year
+    if not hours:
+        return []
+    off = [
+        c
+        for c in budget.costs
+        if c.annual_cost is not None
+        and c.hourly_rate is not None
+        and c.hourly_rate != c.rate(ctx.model)
+    ]
+    if not off:
+        return []
+    return [
+        _finding(
+            "budget.hourly_rate",
+            "warning",
+            Text(
+                "{n} personalrader har en timkostnad som inte är årskostnaden ÷ {h} timmar. "
+                "Budgeten räknar med årskostnaden ÷ {h}.",
+                "{n} staff lines have an hourly rate that is not the annual cost ÷ {h} hours. "
+                "The budget uses the annual cost ÷ {h}.",
+            ).format(n=len(off), h=hours),
+        )
+    ]
+
+
+@rule("budget.cofinancing_requirement")
+def cofinancing_requirement(budget: Budget, totals: Totals, ctx: Context) -> list[Finding]:
+    """Co-financing is at least the call's requirement of the total."""
+    required = ctx.terms.required_percent
+    if totals.total <= 0 or required <= 0:
+        return []
+    needed = -(-totals.total * int(required * 100) // 10000)  # ceiling, in öre
+    if totals.cofinancing >= needed:
+        return []
+    text = Text(
+        "Medfinansieringen är {have} ({share}) men utlysningen kräver minst {req} av "
+        "budgeten, {need}. Det fattas {gap}.",
+        "The co-financing is {have} ({share}) but the call requires at least {req} of the "
+        "budget, {need}. {gap} is missing.",
+    ).format(
+        have=_kr(totals.cofinancing),
+        share=format_percent(totals.cofinancing_share),
+        req=format_percent(Decimal(required)),
+        need=_kr(needed),
+        gap=_kr(needed - totals.cofinancing),
+    )
+    return [_finding("budget.cofinancing_requirement", "error", text, SOURCE_ESF_PLUS)]
+
+
+@rule("budget.totals")
+def totals_add_up(budget: Budget, totals: Totals, ctx: Context) -> list[Finding]:
+    """The phases add up to the total; co-financing does not exceed it; the idea agrees."""
+    out = []
+    if (
+        sum(p.costs for p in totals.phases) != totals.total
+        or sum(totals.by_category.values()) + sum(p.in_kind for p in totals.phases) != totals.total
+    ):  # pragma: no cover - invariant
+        out.append(
+            _finding(
+                "budget.totals",
+                "error",
+                Text("Delbudgetarna summerar inte till totalen.", "The sub-budgets do not add up."),
+            )
+        )
+    if totals.cofinancing > totals.total:
+        out.append(
+            _finding(
+                "budget.totals",
+                "error",
+                Text(
+                    "Medfinansieringen ({have}) är större än budgetens total ({total}).",
+                    "The co-financing ({have}) is larger than the budget's total ({total}).",
+                ).format(have=_kr(totals.cofinancing), total=_kr(totals.total)),
+            )
+        )
+    estimate = ctx.idea_budget_total
+    if estimate is not None and totals.total and estimate != totals.total:
+        out.append(
+            _finding(
+                "budget.totals",
+                "info",
+                Text(
+                    "Budgetens total ({total}) skiljer sig från idéns uppskattade budget "
+                    "({estimate}). Uppdatera idén om budgeten stämmer.",
+                    "The budget's total ({total}) differs from the idea's estimated budget "
+                    "({estimate}). Update the idea if the budget is right.",
+                ).format(total=_kr(totals.total), estimate=_kr(estimate)),
+            )
+        )
+    return out
+
+
+@rule("budget.participant_allowance_phase")
+def participant_allowance_phase(budget: Budget, totals: Totals, ctx: Context) -> list[Finding]:
+    """No deltagarersättning in a phase without participants (the avslutsfas)."""
+    out = []
+    for line in budget.cofinancing:
+        kind, phase = ctx.model.cofinancing_kind(line.kind), ctx.model.phase(line.phase)
+        if kind is None or phase is None:
+            continue
+        if kind.participant_allowance and not phase.participant_allowance:
+            out.append(
+                _finding(
+                    "budget.participant_allowance_phase",
+                    "error",
+                    Text(
+                        "Deltagarersättning kan inte räknas som medfinansiering i ”{sv}”: "
+                        "fasen har normalt inga deltagare.",
+                        "Participant allowances cannot count as co-financing in the “{en}”: "
+                        "the phase normally has no participants.",
+                    ).format(sv=phase.name_sv, en=phase.name_en),
+                    "https://nyweb.esf.se/Vara-fonder/Socialfonden1/Projektekonomi/",
+                    evidence=line.financier,
+                )
+            )
+    return out
+
+
+_NORMAL = re.compile(r"[\W_]+")
+
+
+def _same(a: str, b: str) -> bool:
+    a, b = _NORMAL.sub(" ", a.casefold()).strip(), _NORMAL.sub(" ", b.casefold()).strip()
+    return bool(a) and a == b
+
+
+@rule("budget.in_kind_duplicated")
+def in_kind_duplicated(budget: Budget, totals: Totals, ctx: Context) -> list[Finding]:
+    """A contribution in kind is not also budgeted as a direct cost (same phase, same name)."""
+    out = []
+    for cofin in budget.cofinancing:
+        kind = ctx.model.cofinancing_kind(cofin.kind)
+        if kind is None or not kind.in_kind:
+            continue
+        for cost in budget.costs:
+            if cost.phase == cofin.phase and _same(cost.description, cofin.financier):
+                out.append(
+                    _finding(
+                        "budget.in_kind_duplicated",
+                        "error",
+                        Text(
+                            "”{name}” finns både som bidrag i annat än pengar och som direkt "
+                            "kostnad. Ett bidrag i annat än pengar får inte också budgeteras "
+                            "som kostnad; ta bort kostnadsraden.",
+                            "“{name}” is both a contribution in kind and a direct cost. A "
+                            "contribution in kind may not also be budgeted as a cost; remove "
+                            "the cost line.",
+                        ).format(name=cofin.financier.strip()),
+                        SOURCE_2014,
+                        evidence=cofin.financier,
+                    )
+                )
+    return out
+
+
+@rule("budget.owner_cash_only")
+def owner_cash_only(budget: Budget, totals: Totals, ctx: Context) -> list[Finding]:
+    """The project owner co-finances with its own cash only."""
+    owner = next((k for k in ctx.model.cofinancing_kinds if k.owner), None)
+    wrong = [
+        c
+        for c in budget.cofinancing
+        if c.owner and (kind := ctx.model.cofinancing_kind(c.kind)) is not None and not kind.owner
+    ]
+    if not wrong:
+        return []
+    return [
+        _finding(
+            "budget.owner_cash_only",
+            "error",
+            Text(
+                "Projektägaren kan bara medfinansiera med ”{sv}”. {n} rader från projektägaren "
+                "har ett annat slag.",
+                "The project owner can only co-finance as “{en}”. {n} lines from the project "
+                "owner have another kind.",
+            ).format(sv=_name(owner, "").sv, en=_name(owner, "").en, n=len(wrong)),
+            SOURCE_2014,
+        )
+    ]
+
+
+@rule("budget.phase_months")
+def phase_months(budget: Budget, totals: Totals, ctx: Context) -> list[Finding]:
+    """A phase's length in months is within the model's range (analysfas 1–9, avslut 1–2)."""
+    out = []
+    for key, months in budget.months.items():
+        phase = ctx.model.phase(key)
+        if phase is None or not months:
+            continue
+        low, high = phase.months_min, phase.months_max
+        if (low is not None and months < low) or (high is not None and months > high):
+            out.append(
+                _finding(
+                    "budget.phase_months",
+                    "warning",
+                    Text(
+                        "”{sv}” är {m} månader; den brukar vara {low}–{high} månader.",
+                        "The “{en}” is {m} months; it is usually {low}–{high} months.",
+                    ).format(
+                        sv=phase.name_sv, en=phase.name_en, m=months, low=low or 0, high=high or "…"
+                    ),
+                    "https://nyweb.esf.se/Vara-fonder/Socialfonden1/Projektekonomi/",
+                )
+            )
+    return out
+
+
+def validate(budget: Budget, ctx: Context, totals: Totals | None = None) -> list[Finding]:
+    """Every rule's findings, errors first; never raises on a budget of the right shape."""
+    totals = totals if totals is not None else compute(budget, ctx.model)
+    findings = [f for check in RULES.values() for f in check(budget, totals, ctx)]
+    order = {"error": 0, "warning": 1, "info": 2}
+    return sorted(findings, key=lambda f: order.get(f.severity, 3))
+
+
+def errors(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == "error"]
