@@ -9,8 +9,11 @@ import pytest
 
 from drafting.budget.store import current_budget, latest_budget_revision
 from drafting.models import Draft
-from tests.web.test_drafts import World, as_, world  # noqa: F401  (fixture)
+from tests.web import test_drafts
+from tests.web.test_drafts import as_
 from web import db
+
+world = test_drafts.world  # the same idea in Ansökan skrivs and its people
 
 ROW = {
     "options": "staff_plus_40",
