@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from drafting.budget.costmodel import CostModel, CostModelError, load_cost_model
-from drafting.budget.model import Budget, BudgetDataError, Totals, compute
+from drafting.budget.model import Budget, BudgetDataError, Totals, compute, format_money
 from drafting.budget.rules import Context, validate
 from drafting.checker.results import Finding
 from drafting.models import BudgetRevision, Draft, RevisionSource
@@ -223,3 +223,23 @@ def budget_findings(session: Session, draft: Draft, upto: int | None = None) -> 
     if model is None or revision is None:
         return []
     return validate(revision_budget(revision), budget_context(draft, model))
+
+
+def tagged_cost_lines(
+    session: Session, draft: Draft, upto: int | None = None
+) -> dict[str, tuple[str, ...]]:
+    """{horizontal-principle tag: the budget's cost lines with that tag, as sentences}: the
+    checklist questions that ask whether such costs are budgeted take them as evidence."""
+    model = cost_model_for(draft)
+    if model is None:
+        return {}
+    lines: dict[str, list[str]] = {}
+    for line in current_budget(session, draft, upto).costs:
+        if not line.tags:
+            continue
+        category = model.category(line.category)
+        name = category.name_sv if category is not None else line.category
+        sentence = f"{line.description} ({name}, {format_money(line.total(model))} kr)"
+        for tag in line.tags:
+            lines.setdefault(tag, []).append(sentence)
+    return {tag: tuple(found) for tag, found in lines.items()}
