@@ -92,6 +92,18 @@ class CallTerms:
 
 
 @dataclass(frozen=True)
+class ParticipantSpec:
+    """Which participant figures the template asks for: non-binary, and the groups (age bands
+    and output-indicator categories) counted as parts of the total."""
+
+    non_binary: bool = False
+    groups: tuple[Named, ...] = ()
+
+    def group(self, key: str) -> Named | None:
+        return next((g for g in self.groups if g.key == key), None)
+
+
+@dataclass(frozen=True)
 class CostModel:
     template: str
     period: str
@@ -103,6 +115,7 @@ class CostModel:
     cofinancing_kinds: tuple[CofinancingKind, ...]
     default_terms: CallTerms
     calls: dict[str, CallTerms] = field(default_factory=dict)
+    participants: ParticipantSpec = field(default_factory=ParticipantSpec)
 
     def category(self, key: str) -> Category | None:
         return next((c for c in self.categories if c.key == key), None)
@@ -236,6 +249,7 @@ def parse_cost_model(data: dict[str, Any], where: str = "cost model") -> CostMod
         "phases",
         "cofinancing_kinds",
         "calls",
+        "participants",
     }
     if set(data) - known:
         raise CostModelError(f"{where}: unknown fields {sorted(set(data) - known)}")
@@ -288,7 +302,19 @@ def parse_cost_model(data: dict[str, Any], where: str = "cost model") -> CostMod
         cofinancing_kinds=kinds,
         default_terms=default_terms,
         calls=calls,
+        participants=_participants(where, data.get("participants", {})),
     )
+
+
+def _participants(where: str, raw: Any) -> ParticipantSpec:
+    where = f"{where} [participants]"
+    if not isinstance(raw, dict) or set(raw) - {"non_binary", "groups"}:
+        raise CostModelError(f"{where}: must be a table with 'non_binary' and 'groups'")
+    groups = tuple(
+        Named(**_named(f"{where} group", g, set())) for g in _list(where, raw, "groups", empty=True)
+    )
+    _unique(where, "group", groups)
+    return ParticipantSpec(_bool(where, raw, "non_binary", False), groups)
 
 
 def _option(where: str, raw: Any) -> FlatOption:

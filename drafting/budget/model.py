@@ -157,15 +157,56 @@ class CofinancingLine:
 
 
 @dataclass(frozen=True)
+class Participants:
+    """Planned participants: by sex (non-binary where the template asks) and per group."""
+
+    women: int | None = None
+    men: int | None = None
+    non_binary: int | None = None
+    total: int | None = None
+    groups: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return (
+            all(v is None for v in (self.women, self.men, self.non_binary, self.total))
+            and not self.groups
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "women": self.women,
+            "men": self.men,
+            "non_binary": self.non_binary,
+            "total": self.total,
+            "groups": dict(self.groups),
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Participants:
+        def count(value: Any) -> int | None:
+            return None if value is None else _count(value)
+
+        return cls(
+            women=count(raw.get("women")),
+            men=count(raw.get("men")),
+            non_binary=count(raw.get("non_binary")),
+            total=count(raw.get("total")),
+            groups={_str(k): _count(v) for k, v in raw.get("groups", {}).items()},
+        )
+
+
+@dataclass(frozen=True)
 class Budget:
     options: tuple[str, ...] = ()
     months: dict[str, int] = field(default_factory=dict)  # phase key -> months
     costs: tuple[CostLine, ...] = ()
     cofinancing: tuple[CofinancingLine, ...] = ()
+    participants: Participants = field(default_factory=Participants)
 
     @property
     def is_empty(self) -> bool:
-        return not self.costs and not self.cofinancing
+        return not self.costs and not self.cofinancing and self.participants.is_empty
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -174,6 +215,7 @@ class Budget:
             "months": dict(self.months),
             "costs": [c.to_dict() for c in self.costs],
             "cofinancing": [c.to_dict() for c in self.cofinancing],
+            "participants": self.participants.to_dict(),
         }
 
     @classmethod
@@ -187,6 +229,7 @@ class Budget:
                 months={_str(k): _count(v) for k, v in data.get("months", {}).items()},
                 costs=tuple(_cost(raw) for raw in data.get("costs", [])),
                 cofinancing=tuple(_cofin(raw) for raw in data.get("cofinancing", [])),
+                participants=Participants.from_dict(data.get("participants") or {}),
             )
         except (KeyError, TypeError, AttributeError, ValueError, InvalidOperation) as exc:
             raise BudgetDataError(str(exc)) from exc

@@ -28,6 +28,7 @@ class Context:
     model: CostModel
     terms: CallTerms
     idea_budget_total: int | None = None  # öre
+    idea_participants: tuple[int | None, int | None, int | None] | None = None  # w, m, total
 
 
 Rule = Callable[[Budget, Totals, Context], list[Finding]]
@@ -442,3 +443,6 @@ def validate(budget: Budget, ctx: Context, totals: Totals | None = None) -> list
 
 def errors(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity == "error"]
+
+
+from drafting.budget import participants as _participants  # noqa: E402,F401  (its rules)

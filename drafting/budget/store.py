@@ -62,7 +62,8 @@ def budget_context(draft: Draft, model: CostModel) -> Context:
     idea = draft.idea
     call = idea.call.diarienummer if idea.call is not None else None
     estimate = idea.budget_total * 100 if idea.budget_total is not None else None
-    return Context(model, model.terms(call), estimate)
+    figures = (idea.participants_women, idea.participants_men, idea.participants_total)
+    return Context(model, model.terms(call), estimate, figures)
 
 
 def latest_budget_revision(

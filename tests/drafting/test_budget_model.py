@@ -12,6 +12,7 @@ from drafting.budget.model import (
     BudgetDataError,
     CofinancingLine,
     CostLine,
+    Participants,
     compute,
     format_money,
     parse_hours,
@@ -87,6 +88,7 @@ def test_round_trip_through_json():
         months={"analys": 6},
         costs=(CostLine("analys", "travel", "Resor", amount=1234, tags=("tillganglighet",)),),
         cofinancing=(CofinancingLine("analys", "owner_cash", "Region", 99, owner=True),),
+        participants=Participants(1, 2, 0, 3, {"under_18": 1}),
     )
     assert Budget.from_dict(budget.to_dict()) == budget
 
@@ -102,6 +104,8 @@ def test_round_trip_through_json():
         {"version": 1, "costs": [{"phase": "a", "category": "b", "tags": ["x"]}]},
         {"version": 1, "cofinancing": [{"phase": "a", "kind": "b", "owner": "yes"}]},
         {"version": 1, "months": {"a": True}},
+        {"version": 1, "participants": {"women": -1}},
+        {"version": 1, "participants": {"groups": {"x": "3"}}},
     ],
 )
 def test_malformed_data_is_refused(data):

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from drafting.budget.costmodel import load_cost_model
-from drafting.budget.model import Budget, CofinancingLine, CostLine
+from drafting.budget.model import Budget, CofinancingLine, CostLine, Participants
 from drafting.budget.rules import RULES, Context, validate
 
 MODEL = load_cost_model("esf_plus")
@@ -36,6 +36,7 @@ GOOD = Budget(
     months={"analys": 6, "avslut": 2},
     costs=(staff(), staff("analys", 100)),
     cofinancing=(cofin(amount=400_000_00),),
+    participants=Participants(40, 38, 2, 80, {"age_18_29": 30, "unemployed": 80}),
 )
 GOOD_15 = Budget(
     options=("indirect_15",),
@@ -89,6 +90,15 @@ CASES = {
     "budget.owner_cash_only": [
         replace(GOOD, cofinancing=(*GOOD.cofinancing, cofin("public_in_kind", 100, owner=True)))
     ],
+    "budget.participants_sum": [
+        replace(GOOD, participants=Participants(40, 38, 0, 90)),
+        replace(GOOD, participants=Participants(40, 38, None, 79)),
+    ],
+    "budget.participants_groups": [
+        replace(GOOD, participants=Participants(40, 40, None, 80, {"unemployed": 81})),
+        replace(GOOD, participants=Participants(40, 40, None, 80, {"pensioners": 1})),
+        replace(GOOD, participants=Participants(2, 2, None, None, {"age_55_plus": 5})),
+    ],
     "budget.phase_months": [
         replace(GOOD, months={"analys": 12}),
         replace(GOOD, months={"avslut": 3}),
@@ -101,7 +111,8 @@ def ids(findings):
 
 
 def test_every_rule_has_cases():
-    assert set(CASES) == set(RULES)
+    # the idea-figure rule needs the idea's figures: test_participants_agree_with_the_idea
+    assert set(CASES) | {"budget.participants_idea"} == set(RULES)
 
 
 @pytest.mark.parametrize("good", [GOOD, GOOD_15], ids=["40", "15"])
@@ -142,6 +153,24 @@ def test_idea_estimate_differs_is_information_only():
     findings = validate(GOOD, ctx)
     assert [f.severity for f in findings] == ["info"]
     assert validate(GOOD, Context(MODEL, MODEL.default_terms, idea_budget_total=77_000_000)) == []
+
+
+def test_participants_agree_with_the_idea():
+    agree = Context(MODEL, MODEL.default_terms, idea_participants=(40, 38, 80))
+    assert validate(GOOD, agree) == []
+    differ = Context(MODEL, MODEL.default_terms, idea_participants=(45, 38, None))
+    findings = validate(GOOD, differ)
+    assert [f.rule_id for f in findings] == ["budget.participants_idea"]
+    assert "kvinnor 40 (idén 45)" in findings[0].message_sv
+    assert "women 40 (idea 45)" in findings[0].message_en
+
+
+def test_non_binary_only_where_the_template_asks():
+    old = load_cost_model("esf_2007")
+    budget = Budget(participants=Participants(48, 39, 1, 88))
+    assert "budget.participants_sum" in ids(validate(budget, Context(old, old.default_terms)))
+    fine = Budget(participants=Participants(48, 39, None, 87))
+    assert validate(fine, Context(old, old.default_terms)) == []
 
 
 def test_empty_budget_has_no_findings():

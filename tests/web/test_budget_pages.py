@@ -29,6 +29,13 @@ ROW = {
     "cofinancing-0-kind": "public_cash",
     "cofinancing-0-financier": "Skellefteå kommun",
     "cofinancing-0-amount": "400 000",
+    "participants-women": "20",
+    "participants-men": "18",
+    "participants-non_binary": "2",
+    "participants-total": "40",
+    # a browser posts every group's field, empty or not
+    **{f"participants-groups-{i}": "" for i in range(10)},
+    "participants-groups-1": "25",
 }
 
 
@@ -56,6 +63,8 @@ def test_save_shows_totals_and_keeps_a_revision(app, client, world):
     assert "Kontrollen hittade inga problem" in page
     budget, revision = draft_of(app, world)
     assert revision.number == 1 and budget.costs[0].tags == ("jamstalldhet",)
+    assert budget.participants.non_binary == 2 and budget.participants.groups == {"age_18_29": 25}
+    assert re.search(r'<input[^>]*name="participants-groups-1"[^>]*value="25"', page)
     assert base(page) == str(revision.id)
 
 
@@ -70,11 +79,18 @@ def test_add_row_keeps_what_was_typed_and_saves_nothing(app, client, world):
 
 def test_mistakes_are_explained_and_input_kept(app, client, world):
     as_(app, client, world, "owner")
-    data = {**ROW, "costs-0-hours": "tusen", "cofinancing-0-amount": "-5", "action": "save"}
+    data = {
+        **ROW,
+        "costs-0-hours": "tusen",
+        "cofinancing-0-amount": "-5",
+        "participants-men": "många",
+        "action": "save",
+    }
     response = client.post(world.url("/budget"), data=data)
     assert response.status_code == 400
     assert "Skriv antal timmar" in response.text and "Skriv ett belopp i kronor" in response.text
     assert 'value="tusen"' in response.text and "Inget är sparat" in response.text
+    assert "Skriv ett antal personer" in response.text and 'value="många"' in response.text
     assert draft_of(app, world)[1] is None
 
 

@@ -19,6 +19,7 @@ from drafting.budget.model import (
     Budget,
     CofinancingLine,
     CostLine,
+    Participants,
     format_hours,
     format_money,
     parse_hours,
@@ -63,12 +64,21 @@ class CofinancingRow(Form):
     owner = BooleanField(_l("Från projektägaren"))
 
 
+class ParticipantsForm(Form):
+    women = StringField(_l("Kvinnor"))
+    men = StringField(_l("Män"))
+    non_binary = StringField(_l("Icke-binära"))
+    total = StringField(_l("Totalt"))
+    groups = FieldList(StringField(), max_entries=40)
+
+
 class BudgetForm(FlaskForm):
     base_revision_id = HiddenField()
     options = CheckboxesField(_l("Förenklade kostnader (schabloner)"), validate_choice=False)
     months = FieldList(StringField(_l("Månader")), max_entries=20)
     costs = FieldList(FormField(CostRow), min_entries=1, max_entries=MAX_ROWS)
     cofinancing = FieldList(FormField(CofinancingRow), min_entries=1, max_entries=MAX_ROWS)
+    participants = FormField(ParticipantsForm)
 
     def base_id(self) -> int | None:
         return parse_id(self.base_revision_id.data)
@@ -93,8 +103,21 @@ class BudgetForm(FlaskForm):
             ]
         while len(self.months) < len(model.phases):
             self.months.append_entry("")
-        for entry, phase in zip(self.months, model.phases, strict=False):
+        for entry, phase in _aligned(self.months, model.phases):
             entry.label.text = _("Månader i %(phase)s", phase=phase.name(locale))
+        groups = self.participants.form.groups
+        while len(groups) < len(model.participants.groups):
+            groups.append_entry("")
+        for entry, group in _aligned(groups, model.participants.groups):
+            entry.label.text = group.name(locale)
+
+
+def _aligned(entries, items):
+    """(entry, item) pairs by the entry's own index (a posted list may skip indices)."""
+    for entry in entries:
+        index = int(entry.name.rsplit("-", 1)[1])
+        if index < len(items):
+            yield entry, items[index]
 
 
 def form_data(budget: Budget, model: CostModel, base_id: int | None) -> dict:
@@ -124,7 +147,16 @@ def form_data(budget: Budget, model: CostModel, base_id: int | None) -> dict:
         }
         for c in budget.cofinancing
     ]
+    p = budget.participants
+    participants = {
+        "women": _n(p.women),
+        "men": _n(p.men),
+        "non_binary": _n(p.non_binary),
+        "total": _n(p.total),
+        "groups": [_n(p.groups.get(g.key)) for g in model.participants.groups],
+    }
     return {
+        "participants": participants,
         "base_revision_id": "" if base_id is None else str(base_id),
         "options": list(budget.options),
         "months": [
@@ -133,6 +165,36 @@ def form_data(budget: Budget, model: CostModel, base_id: int | None) -> dict:
         "costs": costs or [{}],
         "cofinancing": cofinancing or [{}],
     }
+
+
+def _n(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _count(field) -> tuple[int | None, bool]:
+    text = (field.data or "").replace(" ", "").replace("\u00a0", "")
+    if not text:
+        return None, True
+    if not text.isdigit() or len(text) > 9:
+        field.errors = [_("Skriv ett antal personer (en siffra, 0 eller fler).")]
+        return None, False
+    return int(text), True
+
+
+def _participants(form: BudgetForm, model: CostModel) -> tuple[Participants, bool]:
+    sub = form.participants.form
+    values = {}
+    ok = True
+    for name in ("women", "men", "non_binary", "total"):
+        values[name], fine = _count(getattr(sub, name))
+        ok = ok and fine
+    groups = {}
+    for entry, group in _aligned(sub.groups, model.participants.groups):
+        count, fine = _count(entry)
+        ok = ok and fine
+        if count is not None:
+            groups[group.key] = count
+    return Participants(groups=groups, **values), ok
 
 
 def _blank(values: dict, names: tuple[str, ...]) -> bool:
@@ -162,7 +224,7 @@ def to_budget(form: BudgetForm, model: CostModel) -> Budget | None:
     ok = True
     options = tuple(o for o in (form.options.data or []) if model.option(o) is not None)
     months: dict[str, int] = {}
-    for entry, phase in zip(form.months, model.phases, strict=False):
+    for entry, phase in _aligned(form.months, model.phases):
         text = (entry.data or "").strip()
         if not text:
             continue
@@ -194,9 +256,10 @@ def to_budget(form: BudgetForm, model: CostModel) -> Budget | None:
         cofinancing.append(
             CofinancingLine(row.phase.data, row.kind.data, financier, amount, bool(row.owner.data))
         )
-    if not ok:
+    participants, fine = _participants(form, model)
+    if not ok or not fine:
         return None
-    return Budget(options, months, tuple(costs), tuple(cofinancing))
+    return Budget(options, months, tuple(costs), tuple(cofinancing), participants)
 
 
 def _known(field, item) -> bool:
@@ -249,6 +312,9 @@ def problems(form: BudgetForm) -> list[tuple[str, str, str]]:
     out = []
     for entry in form.months:
         out += [(entry.id, entry.label.text, e) for e in entry.errors]
+    sub = form.participants.form
+    for field in (sub.women, sub.men, sub.non_binary, sub.total, *sub.groups):
+        out += [(field.id, field.label.text, e) for e in field.errors]
     for group, title in ((form.costs, _("Kostnadsrad")), (form.cofinancing, _("Medfinansiering"))):
         for number, entry in enumerate(group, start=1):
             for field in entry.form:
