@@ -244,3 +244,35 @@ def tagged_cost_lines(
         for tag in line.tags:
             lines.setdefault(tag, []).append(sentence)
     return {tag: tuple(found) for tag, found in lines.items()}
+
+
+def import_budget(
+    session: Session, actor: User, draft: Draft, data: bytes
+) -> BudgetRevision | None:
+    """Read a workbook of the XLSX export's layout as the draft's next budget revision.
+
+    The months and participants (not in the workbook) are kept from the current budget. The
+    whole file is read before anything is saved: an unsafe file or any unreadable row raises
+    ImportRefused (BudgetImportRefused lists the rows) and nothing is written.
+    """
+    from dataclasses import replace
+
+    from drafting.budget.xlsx import import_xlsx
+    from drafting.revisions import require_edit
+
+    require_edit(draft, actor)
+    model = cost_model_for(draft)
+    if model is None:
+        raise NotFound(Text("Mallen har ingen budget.", "The template has no budget."))
+    imported = import_xlsx(data, model)
+    latest = latest_budget_revision(session, draft)
+    current = revision_budget(latest)
+    budget = replace(imported, months=current.months, participants=current.participants)
+    return save_budget(
+        session,
+        actor,
+        draft,
+        budget,
+        latest.id if latest is not None else None,
+        source=RevisionSource.IMPORT,
+    )
