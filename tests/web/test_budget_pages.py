@@ -159,3 +159,20 @@ def test_strangers_cannot_see_or_save(app, client, world, role, status):
         status,
         400,
     )
+
+
+def test_excel_download_and_import(app, client, world):
+    import io
+
+    as_(app, client, world, "owner")
+    client.post(world.url("/budget"), data={**ROW, "action": "save"})
+    response = client.get(world.url("/budget.xlsx"))
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    assert "budget-rev1.xlsx" in response.headers["Content-Disposition"]
+    upload = {"workbook": (io.BytesIO(response.data), "budget.xlsx")}
+    page = client.post(world.url("/budget/excel"), data=upload, content_type="multipart/form-data")
+    assert page.status_code == 302  # the same budget: nothing changed
+    hostile = {"workbook": (io.BytesIO(b"%PDF-1.4"), "budget.xlsx")}
+    page = client.post(world.url("/budget/excel"), data=hostile, content_type="multipart/form-data")
+    assert page.status_code == 400 and "inte en Excel-arbetsbok" in page.text
+    assert draft_of(app, world)[1].number == 1

@@ -3,7 +3,7 @@ findings, the history with compare and restore, and the conflict page."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,17 +17,21 @@ from drafting.budget.store import (
     cost_model_for,
     current_budget,
     diff_budgets,
+    import_budget,
     latest_budget_revision,
     restore_budget,
     revision_budget,
     save_budget,
 )
+from drafting.budget.xlsx import XLSX_TYPE, export_xlsx
 from drafting.models import BudgetRevision, Draft
 from drafting.revisions import can_edit_draft, require_edit
+from drafting.word.export import slug
+from drafting.word.safety import ImportRefused
 from pipeline.errors import PipelineError
 from pipeline.models import ProjectIdea
 from web import db
-from web.drafts.budget_forms import BudgetForm, form_data, problems, to_budget
+from web.drafts.budget_forms import BudgetForm, BudgetImportForm, form_data, problems, to_budget
 from web.drafts.views import _error_text, _load, bp
 from web.i18n import locale
 from web.params import parse_int
@@ -50,6 +54,7 @@ def _page(
     shown: Budget,
     status: int = 200,
     errors: list | None = None,
+    import_form: BudgetImportForm | None = None,
 ):
     """The editor with `form` and the totals and findings of `shown` (the saved budget, or the
     one typed when it parses)."""
@@ -70,6 +75,7 @@ def _page(
         can_edit=can_edit_draft(draft, current_user),
         errors=errors or [],
         current=latest_budget_revision(session, draft),
+        import_form=import_form or BudgetImportForm(formdata=None),
     )
     session.commit()
     return page, status
@@ -207,6 +213,59 @@ def budget_restore(idea_id: int, revision_id: int):
                 old=old.number,
                 new=revision.number,
             ),
+            "success",
+        )
+    return redirect(url_for("drafts.budget", idea_id=idea_id))
+
+
+@bp.get("/budget.xlsx")
+@login_required
+def budget_xlsx(idea_id: int):
+    """The current budget as an Excel workbook with formulas."""
+    idea, draft = _load(idea_id)
+    model = _model(draft)
+    session = db.session()
+    data = export_xlsx(
+        current_budget(session, draft), model, budget_context(draft, model).terms, idea.title
+    )
+    session.commit()
+    name = f"{slug(idea.title)}-budget-rev{draft.revision_count}.xlsx"
+    return Response(
+        data,
+        mimetype=XLSX_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.post("/budget/excel")
+@login_required
+def budget_import(idea_id: int):
+    """Read an edited workbook back as a new budget revision, or say why not (nothing saved)."""
+    idea, draft = _load(idea_id)
+    model = _model(draft)
+    session = db.session()
+    require_edit(draft, current_user)
+    form = BudgetImportForm()
+    saved = current_budget(session, draft)
+    latest = latest_budget_revision(session, draft)
+    editor = BudgetForm(formdata=None, data=form_data(saved, model, latest.id if latest else None))
+    if not form.validate_on_submit():
+        return _page(idea, draft, model, editor, saved, 400, import_form=form)
+    try:
+        revision = import_budget(session, current_user, draft, form.workbook.data.read())
+    except ImportRefused as refused:
+        session.rollback()
+        form.workbook.errors = [refused.message(locale())]
+        return _page(idea, draft, model, editor, saved, 400, import_form=form)
+    except BudgetConflict:  # pragma: no cover - the import always builds on the latest
+        session.rollback()
+        abort(409)
+    session.commit()
+    if revision is None:
+        flash(_("Arbetsboken innehåller samma budget; inget ändrades."), "info")
+    else:
+        flash(
+            _("Budgeten inläst från Excel som revision %(number)s.", number=revision.number),
             "success",
         )
     return redirect(url_for("drafts.budget", idea_id=idea_id))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -34,6 +35,18 @@ TAG_LABELS = {
     "tillganglighet": _l("Tillgänglighet"),
     "likabehandling": _l("Likabehandling"),
 }
+
+
+class BudgetImportForm(FlaskForm):
+    """A workbook of the XLSX export's layout to read back as the budget."""
+
+    workbook = FileField(
+        _l("Excel-arbetsbok (.xlsx, högst 10 MB)"),
+        validators=[
+            FileRequired(_l("Välj en fil.")),
+            FileAllowed(["xlsx"], _l("Välj en Excel-fil som slutar på .xlsx.")),
+        ],
+    )
 
 
 class CheckboxesField(SelectMultipleField):
