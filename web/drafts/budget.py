@@ -133,7 +133,8 @@ def budget_save(idea_id: int):
 
 
 def _form_errors(form: BudgetForm) -> list[tuple[str, str, str]]:
-    if form.csrf_token.errors if hasattr(form, "csrf_token") else False:
+    token = getattr(form, "csrf_token", None)
+    if token is not None and token.errors:
         return [("", "", _("Sidan hade gått ut. Kontrollera uppgifterna och spara igen."))]
     return problems(form) or [("", "", _("Kontrollera uppgifterna och spara igen."))]
 
