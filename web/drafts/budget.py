@@ -31,7 +31,14 @@ from drafting.word.safety import ImportRefused
 from pipeline.errors import PipelineError
 from pipeline.models import ProjectIdea
 from web import db
-from web.drafts.budget_forms import BudgetForm, BudgetImportForm, form_data, problems, to_budget
+from web.drafts.budget_forms import (
+    MAX_ROWS,
+    BudgetForm,
+    BudgetImportForm,
+    form_data,
+    problems,
+    to_budget,
+)
 from web.drafts.views import _error_text, _load, bp
 from web.i18n import locale
 from web.params import parse_int
@@ -106,8 +113,12 @@ def budget_save(idea_id: int):
     saved = current_budget(session, draft)
     action = request.form.get("action", "save")
     if action in ADD_ACTIONS:
-        form.validate()  # CSRF and the row limits; the rows are kept as typed either way
-        getattr(form, ADD_ACTIONS[action]).append_entry()
+        valid = form.validate()  # CSRF; the rows are kept as typed either way
+        rows = getattr(form, ADD_ACTIONS[action])
+        if len(rows) < MAX_ROWS:
+            rows.append_entry()
+        if not valid:
+            return _page(idea, draft, model, form, saved, 400, _form_errors(form))
         return _page(idea, draft, model, form, saved)
     if not form.validate_on_submit():
         return _page(idea, draft, model, form, saved, 400, _form_errors(form))
