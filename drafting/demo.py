@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from drafting.budget.demo import SEED_BUDGET, esf_plus_budget, write_budget
 from drafting.check_runs import run_check
 from drafting.models import Draft, RevisionSource, SectionRevision, SignOff
 from drafting.templates import Template, load_template
@@ -219,6 +220,7 @@ def load_demo_drafts(session: Session) -> int:
         if draft is not None:
             texts = seed_sections(load_template("esf_2007"))
             write_sections(session, draft, texts, _author(session, seed_idea))
+            write_budget(session, draft, SEED_BUDGET, _author(session, seed_idea))
             run_check(session, draft)
             log_activity(session, None, "demo.load", draft, idea=seed_idea)
             added += 1
@@ -234,6 +236,9 @@ def load_demo_drafts(session: Session) -> int:
         author = _author(session, idea)
         for kind in spec.versions:
             write_sections(session, draft, _texts(kind, key), author, RevisionSource.EDITOR)
+            run_check(session, draft)
+        if key == "esf_plus" and spec.versions[-1] == "complete":
+            write_budget(session, draft, esf_plus_budget(idea), author)
             run_check(session, draft)
         if spec.signed_off and support is not None:
             session.add(

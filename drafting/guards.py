@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, object_session
 
+from drafting.budget.store import budget_findings
 from drafting.komplettering import changes_requested_at, revisions_since_request
 from drafting.review import (
     active_sign_off,
@@ -71,6 +72,20 @@ def draft_principles_concrete(idea: ProjectIdea, actor: User, move: Transition) 
     ).format(list=_join(parts))
 
 
+def draft_budget_valid(idea: ProjectIdea, actor: User, move: Transition) -> Text | None:
+    """A structured budget, where there is one, has no errors (findings of severity error)."""
+    session = _session(idea)
+    draft = get_draft(session, idea)
+    if draft is None:
+        return None
+    problems = [f for f in budget_findings(session, draft) if f.severity == "error"]
+    if not problems:
+        return None
+    return _t("Budgeten har {n} fel som behöver rättas: {first}").format(
+        n=len(problems), first=Bilingual(problems[0].message_sv, problems[0].message_en)
+    )
+
+
 def draft_signed_off(idea: ProjectIdea, actor: User, move: Transition) -> Text | None:
     """A support-team member has signed off the application's latest revision."""
     session = _session(idea)
@@ -119,6 +134,7 @@ GATE = {
     "draft_sections_complete": draft_sections_complete,
     "draft_changed_or_replied": draft_changed_or_replied,
     "draft_principles_concrete": draft_principles_concrete,
+    "draft_budget_valid": draft_budget_valid,
     "draft_signed_off": draft_signed_off,
 }
 AFTER_MOVE = {"void_sign_off": void_sign_off_on_move, "start_draft": start_draft_on_move}

@@ -85,6 +85,41 @@ class SectionRevision(Base):
         return f"<SectionRevision {self.number} {self.section_key}>"
 
 
+class BudgetRevision(Base):
+    """One saved budget of a draft, as validated JSON (``drafting.budget.model.Budget``).
+
+    It takes the draft's next revision number like a section save, so the draft at revision N
+    has the budget's latest revision <= N.
+    """
+
+    __tablename__ = "budget_revision"
+    __table_args__ = (
+        UniqueConstraint("draft_id", "number", name="uq_budget_revision_draft_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("draft.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    base_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("budget_revision.id", ondelete="SET NULL")
+    )
+    source: Mapped[RevisionSource] = mapped_column(
+        str_enum(RevisionSource, "budget_revision_source"), default=RevisionSource.EDITOR
+    )
+    restored_from: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    draft: Mapped[Draft] = relationship()
+    author: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<BudgetRevision {self.number} draft={self.draft_id}>"
+
+
 class CheckRun(Base):
     """The checker's result for a draft as it was at one revision.
 
@@ -321,6 +356,7 @@ class SectionComment(Base):
 
 
 __all__ = [
+    "BudgetRevision",
     "CheckRun",
     "ChecklistOverride",
     "Draft",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from drafting.budget.store import tagged_cost_lines
 from drafting.check_runs import check_result, current_check
 from drafting.checker import rules as checker_rules
 from drafting.checker.checklists import apply_overrides, checklist
@@ -250,11 +251,13 @@ def checklists(
     run = run or current_check(session, draft)
     result = check_result(run)
     decisions = _latest_item_decisions(session, draft)
+    budget_lines = tagged_cost_lines(session, draft)
     lists: dict[str, list[ChecklistRow]] = {}
     for level in principle_levels(session, draft, run):
         rows = []
         mine = {k: (d.met, d.reason) for (p, k), d in decisions.items() if p == level.principle}
-        for item in apply_overrides(checklist(result, level.principle), mine):
+        items = checklist(result, level.principle, budget_lines)
+        for item in apply_overrides(items, mine):
             rows.append(
                 ChecklistRow(level.principle, item, decisions.get((level.principle, item.key)))
             )

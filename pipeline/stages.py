@@ -212,7 +212,11 @@ _EXTRA_GUARDS: dict[tuple[Stage, Stage], list[str]] = {
         "draft_sections_complete",
         "draft_changed_or_replied",
     ],
-    (Stage.REVIEW, Stage.READY): ["draft_principles_concrete", "draft_signed_off"],
+    (Stage.REVIEW, Stage.READY): [
+        "draft_principles_concrete",
+        "draft_budget_valid",
+        "draft_signed_off",
+    ],
 }
 
 

@@ -11,8 +11,14 @@ from drafting.checker.rules import load_principle
 __all__ = ["ChecklistItem", "Evidence", "apply_overrides", "checklist"]
 
 
-def checklist(result: CheckResult, principle: str) -> list[ChecklistItem]:
-    """Answer the principle's checklist questions from the cues found in ``result``."""
+def checklist(
+    result: CheckResult,
+    principle: str,
+    budget_lines: Mapping[str, tuple[str, ...]] | None = None,
+) -> list[ChecklistItem]:
+    """Answer the principle's checklist questions from the cues found in ``result`` and, for a
+    question with ``budget_tags``, from the budget's cost lines tagged so (``budget_lines``:
+    {tag: the lines described as sentences}); their evidence is in the section "budget"."""
     spec = load_principle(principle)
     found = result.principles.get(principle)
     cues = found.cues if found else {}
@@ -24,6 +30,11 @@ def checklist(result: CheckResult, principle: str) -> list[ChecklistItem]:
             for kind, sentences in by_kind.items()
             if kind in question.satisfied_by
             for sentence in sentences
+        )
+        evidence += tuple(
+            Evidence("budget", line)
+            for tag in question.budget_tags
+            for line in (budget_lines or {}).get(tag, ())
         )
         status = "met" if evidence else "not_met"
         items.append(

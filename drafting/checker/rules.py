@@ -36,6 +36,7 @@ CATEGORIES = frozenset(
         "hedge",
     }
 )
+BUDGET_TAGS = ("jamstalldhet", "tillganglighet", "likabehandling")  # drafting.budget.model.TAGS
 KINDS = (
     "analysis",
     "policy",
@@ -119,6 +120,8 @@ class ChecklistSpec:
     question_sv: str
     question_en: str
     satisfied_by: tuple[str, ...]
+    # Cost lines of the structured budget tagged with one of these also answer the question.
+    budget_tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -346,8 +349,13 @@ def parse_principle(data: Mapping[str, Any], where: str = "principle") -> Princi
         bad = [s for s in satisfied if s not in KINDS]
         if not satisfied or bad:
             raise RulesError(f"{where}: checklist '{raw['key']}' has bad satisfied_by {bad}")
+        budget_tags = _strings(where, raw.get("budget_tags", []), "budget_tags")
+        if set(budget_tags) - set(BUDGET_TAGS):
+            raise RulesError(f"{where}: checklist '{raw['key']}' has unknown budget_tags")
         checklist.append(
-            ChecklistSpec(raw["key"], raw["question_sv"], raw["question_en"], satisfied)
+            ChecklistSpec(
+                raw["key"], raw["question_sv"], raw["question_en"], satisfied, budget_tags
+            )
         )
     return Principle(
         key=key,

@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from drafting.budget.store import budget_context, cost_model_for, current_budget
+from drafting.budget.tables import budget_tables
 from drafting.models import CheckRun, Draft
 from drafting.revisions import get_draft, section_texts
 from drafting.templates import DEFAULT_TEMPLATE, Template, load_template
@@ -78,6 +80,10 @@ def metadata_rows(idea: ProjectIdea) -> list[tuple[str, str]]:
     rows = [
         ("Programområde", idea.programme_area or (call.programme_area if call else "")),
         ("Projektägare", idea.lead_organisation.name if idea.lead_organisation else ""),
+        (
+            "Organisationsnummer",
+            (idea.lead_organisation.org_number or "") if idea.lead_organisation else "",
+        ),
         ("Kontaktperson", idea.contact_name),
         ("E-post", idea.contact_email),
         ("Telefon", idea.contact_phone),
@@ -212,7 +218,12 @@ def collect(
         metadata=metadata_rows(idea),
         sections=sections,
         idea_id=idea.id,
+        org_number=clean(
+            (idea.lead_organisation.org_number or "") if idea.lead_organisation else ""
+        ),
     )
+    if draft is not None:
+        _add_budget(session, draft, template, number, content)
     if appendix:
         if draft is None or number == 0:
             content.appendix = []
@@ -233,6 +244,20 @@ def collect(
                 )
             )
     return content
+
+
+def _add_budget(
+    session: Session, draft: Draft, template: Template, number: int, content: ExportContent
+) -> None:
+    """The structured budget at revision `number`, as tables after the budget section."""
+    model = cost_model_for(draft)
+    budget = current_budget(session, draft, number)
+    if model is None or budget.is_empty:
+        return
+    section = next((s for s in template.sections if s.role == "budget"), template.sections[-1])
+    content.budget_section = section.key
+    tables = budget_tables(budget, model, budget_context(draft, model).terms)
+    content.budget_tables = [(t.title, t.rows) for t in tables]
 
 
 def file_name(content: ExportContent) -> str:

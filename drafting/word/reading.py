@@ -1,7 +1,8 @@
 """Read a Word document's body as blocks: each heading with the text lines under it.
 
 Headings are found by style (Heading/Rubrik 1-9, following basedOn) or outline level; list
-paragraphs become "- " lines, table rows "cell | cell" lines; tables of contents are skipped.
+paragraphs become "- " lines, table rows "cell | cell" lines; tables of contents and the
+exported budget tables are skipped.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
-from drafting.word.rendering import BOOKMARK_PREFIX
+from drafting.word.rendering import BOOKMARK_PREFIX, BUDGET_TABLE_MARK
 
 _HEADING_STYLE = re.compile(r"^(?:heading|rubrik)\s*([1-9])$", re.IGNORECASE)
 _OUTLINE_VALUE = re.compile(r"[0-9]{1,3}")
@@ -108,6 +109,11 @@ def read_blocks(document: Any) -> list[Block]:
                 if content is not None:
                     visit(content)
             elif child.tag == _W_TBL:
+                caption = child.find(f"{qn('w:tblPr')}/{qn('w:tblCaption')}")
+                if caption is not None and (caption.get(qn("w:val")) or "").startswith(
+                    BUDGET_TABLE_MARK
+                ):
+                    continue  # the exported budget: data, read back through the XLSX import
                 for row in child.iter(qn("w:tr")):
                     cells = [
                         " ".join(_paragraph_text(p).strip() for p in tc.iter(_W_P)).strip()

@@ -27,6 +27,7 @@ APPENDIX_TITLE = _t("Horisontella principer – kontroll")
 EXPORT_CATEGORY = "Framsyn-export"
 BOOKMARK_PREFIX = "_fs_"
 TABLE_STYLE = "Framsyn Tabell"
+BUDGET_TABLE_MARK = "framsyn:budget:"
 LANGUAGE = "sv-SE"
 
 # Characters an XML 1.0 document cannot hold, and C1 controls Word shows as boxes.
@@ -87,6 +88,10 @@ class ExportContent:
     appendix_note: str = ""
     comments: list[ExportComment] = field(default_factory=list)
     idea_id: int | None = None
+    org_number: str = ""
+    # The structured budget's tables (title, rows), shown after the budget section's text.
+    budget_section: str | None = None
+    budget_tables: list[tuple[str, list[tuple[str, ...]]]] = field(default_factory=list)
 
 
 def template_path() -> Any:
@@ -178,6 +183,26 @@ def _table(document: Any, rows: list[tuple[str, ...]], widths: tuple[int, ...] =
     return table
 
 
+def _budget_table(document: Any, title: str, rows: list[tuple[str, ...]]) -> Any:
+    """A budget table with its title in a first, merged row; marked (w:tblCaption) so the
+    Word import leaves it out of the section's text (the budget is data, not prose)."""
+    columns = max(len(r) for r in rows)
+    table = document.add_table(rows=0, cols=columns)
+    table.style = document.styles[TABLE_STYLE]
+    caption = OxmlElement("w:tblCaption")
+    caption.set(qn("w:val"), f"{BUDGET_TABLE_MARK}{title}")
+    table._tbl.tblPr.append(caption)
+    first = table.add_row().cells
+    merged = first[0].merge(first[-1]) if columns > 1 else first[0]
+    merged.text = title
+    merged.paragraphs[0].runs[0].bold = True
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, values, strict=False):
+            cell.text = value
+    return table
+
+
 def _appendix(w: _Writer, content: ExportContent) -> None:
     document = w.document
     document.add_page_break()
@@ -246,6 +271,8 @@ def render(content: ExportContent) -> bytes:
     w.para(f"Ansökan om ESF-stöd · {content.template_name}", "Subtitle")
     if content.owner:
         w.para(f"Projektägare: {content.owner}")
+    if content.org_number:
+        w.para(f"Organisationsnummer: {content.org_number}")
     if content.period:
         w.para(f"Projektperiod: {content.period}")
     w.para(f"Revision {content.revision} · {content.date.isoformat()}")
@@ -264,6 +291,10 @@ def render(content: ExportContent) -> bytes:
         heading = w.para(section.title, f"Heading {section.level}")
         _bookmark(heading, f"{BOOKMARK_PREFIX}{section.key}"[:40], number)
         runs = _body(w, section.text)
+        if section.key == content.budget_section:
+            for title, rows in content.budget_tables:
+                _budget_table(document, title, rows)
+                w.para()
         for comment in by_section.get(section.key, []):
             text = ("[Internt] " if comment.internal else "") + comment.body
             anchored = document.add_comment(

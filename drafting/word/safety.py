@@ -130,14 +130,20 @@ def _type_of(name: str, overrides: dict[str, str], defaults: dict[str, str]) -> 
 
 def inspect_docx(data: bytes) -> None:
     """Raise ImportRefused unless `data` is a reasonably sized, macro-free, DTD-free .docx."""
+    inspect_package(data, DOCX_MAIN, NOT_WORD)
+
+
+def inspect_package(data: bytes, main_type: str, wrong_kind: Text) -> None:
+    """Raise ImportRefused unless `data` is a reasonably sized, macro-free, DTD-free Office
+    package with one main part of `main_type` (`wrong_kind` says what else it is)."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImportRefused(TOO_LARGE)
     if data[:4] != b"PK\x03\x04":
         if data[:1024].find(b"%PDF-") >= 0:
             raise ImportRefused(IS_PDF)
-        if data[:4] == b"\xd0\xcf\x11\xe0":  # the old binary .doc format
-            raise ImportRefused(NOT_WORD)
-        raise ImportRefused(NOT_WORD if b"PK\x05\x06" not in data[-1024:] else NOT_DOCUMENT)
+        if data[:4] == b"\xd0\xcf\x11\xe0":  # the old binary .doc / .xls format
+            raise ImportRefused(wrong_kind)
+        raise ImportRefused(wrong_kind if b"PK\x05\x06" not in data[-1024:] else NOT_DOCUMENT)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -168,7 +174,7 @@ def inspect_docx(data: bytes) -> None:
             declared = set(overrides.values()) | set(defaults.values())
             if any(kind in declared for kind in MACRO_TYPES):
                 raise ImportRefused(MACROS)
-            main = [name for name, kind in kinds.items() if kind == DOCX_MAIN]
+            main = [name for name, kind in kinds.items() if kind == main_type]
             if len(main) != 1:
                 raise ImportRefused(NOT_DOCUMENT)
             for info in infos:

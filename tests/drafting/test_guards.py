@@ -28,7 +28,31 @@ def test_the_gate_is_attached_to_the_moves():
         transition(Stage.CHANGES_REQUESTED, Stage.REVIEW)
     )
     ready = guard_names(transition(Stage.REVIEW, Stage.READY))
-    assert {"draft_principles_concrete", "draft_signed_off"} <= set(ready)
+    assert {"draft_principles_concrete", "draft_budget_valid", "draft_signed_off"} <= set(ready)
+
+
+def test_ready_needs_a_budget_without_errors(session, people, idea):
+    from decimal import Decimal
+
+    from drafting.budget.model import Budget, CofinancingLine, CostLine
+    from drafting.budget.store import latest_budget_revision, save_budget
+
+    draft = get_or_create_draft(session, people["owner"], idea)
+    fill(session, people["owner"], draft, complete_sections())
+    idea.stage = Stage.REVIEW
+    move = transition(Stage.REVIEW, Stage.READY)
+    staff = CostLine("genomforande", "staff", "PL", hours=Decimal(1000), hourly_rate=50_000)
+    short = Budget(options=("staff_plus_40",), costs=(staff,))
+    save_budget(session, people["owner"], draft, short, None, check=False)
+    messages = [render(m) for m in failed_guards(idea, move, people["support"])]
+    assert any("Budgeten har 1 fel" in m and "Medfinansieringen" in m for m in messages)
+    cofin = CofinancingLine("genomforande", "public_cash", "Kommunen", 400_000_00)
+    base = latest_budget_revision(session, draft).id
+    fixed = Budget(options=("staff_plus_40",), costs=(staff,), cofinancing=(cofin,))
+    save_budget(session, people["owner"], draft, fixed, base, check=False)
+    sign_off(session, people["support"], draft)
+    advance_stage(session, people["support"], idea, Stage.READY)
+    assert idea.stage == Stage.READY
 
 
 def test_review_needs_every_mandatory_section_listed_by_title(session, people, idea):

@@ -18,7 +18,7 @@ from tests.pipeline.test_reports import build_world
 pytestmark = pytest.mark.browser
 
 PERIOD = "?fran=2025-01-01&till=2026-12-31"
-PAGES = ["tratt", "regional-balans", "principer", "deltagare"]
+PAGES = ["tratt", "regional-balans", "principer", "deltagare", "budget"]
 
 
 @pytest.fixture(scope="module")

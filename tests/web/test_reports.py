@@ -22,8 +22,9 @@ from web.reports.tables import DATE, INT, SEK, Column, Table
 
 # The world's dates are in 2026; a period covering them keeps the numbers independent of today.
 PERIOD = "fran=2025-01-01&till=2026-12-31"
-PAGES = ["tratt", "regional-balans", "principer", "deltagare"]
+PAGES = ["tratt", "regional-balans", "principer", "deltagare", "budget"]
 CHARTS = {
+    "budget": [],
     "tratt": ["tratt-nu", "tratt-perioden", "tratt-median"],
     "regional-balans": ["balans-kommuner", "balans-esf", "balans-organisationstyper"],
     "principer": ["principer", "brister"],

@@ -66,7 +66,7 @@ def evidence_text(item: Any) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the drafts pages and the helpers the idea page can call."""
-    from web.drafts import overview  # noqa: F401  (the overview's routes join the blueprint)
+    from web.drafts import budget, overview  # noqa: F401  (their routes join the blueprint)
     from web.drafts.views import bp
 
     app.jinja_env.globals.update(
@@ -77,5 +77,11 @@ def init_app(app: Flask) -> None:
         function_label=review.function_label,
         principle_label=review.principle_label,
         void_reason_label=review.void_reason_label,
+    )
+    from drafting.budget.model import format_money, format_percent
+
+    app.jinja_env.filters.update(
+        ore=lambda amount: f"{format_money(amount)}\u00a0kr" if amount is not None else "–",
+        percent=lambda value: format_percent(value) if value is not None else "–",
     )
     app.register_blueprint(bp)

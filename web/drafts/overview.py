@@ -16,6 +16,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from drafting import review, section_comments
+from drafting.budget.store import budget_findings
 from drafting.check_runs import check_result, current_check, level_history
 from drafting.komplettering import since_request
 from drafting.revisions import can_edit_draft, latest_revisions, revisions, template_for
@@ -92,6 +93,7 @@ def _render(
         comment_counts=section_comments.open_comment_counts(session, current_user, draft),
         missing=review.missing_sections(session, draft, draft.template_key),
         below=review.principles_below_gate(session, draft),
+        budget_findings=budget_findings(session, draft),
         can_edit=can_edit_draft(draft, current_user),
     )
     return page, status

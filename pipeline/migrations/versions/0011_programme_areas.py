@@ -1,7 +1,7 @@
 """programme areas as reference data: stored as "<period>:<code>"
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-02 00:40:00
 
 Programme areas were free text: bare ESF+ codes ("B"), the idea form's full ESF+ names ("A: Öka
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """check runs keep each part of a result once; jobs lose their own heartbeat
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-01 23:30:00
 
 A check run kept its levels three times (the ``levels`` column, the result JSON's "levels" and
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

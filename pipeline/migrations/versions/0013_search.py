@@ -1,7 +1,7 @@
 """the search index: one lemmatised document per idea, FTS5 on SQLite, GIN on PostgreSQL
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-01 23:59:00
 
 `search_document` holds each idea's text as search terms (title, idea fields, current draft

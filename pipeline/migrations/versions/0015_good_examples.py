@@ -1,7 +1,7 @@
 """good examples: frozen section texts shared with the owning organisation's agreement
 
 Revision ID: 0015
-Revises: 0009
+Revises: 0014
 Create Date: 2026-12-01 23:52:38
 
 Two new tables. `good_example` holds a copy of one section revision's text that the support
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0011"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from flask_babel import lazy_gettext as _l
 
 from web.reports.pages.balance import balance_page
+from web.reports.pages.budget import budget_page
 from web.reports.pages.common import Chart, ReportPage
 from web.reports.pages.coverage import coverage_page
 from web.reports.pages.funnel import funnel_page
@@ -19,6 +20,7 @@ PAGES: dict[str, tuple[object, Callable]] = {
     "regional-balans": (_l("Regional balans"), balance_page),
     "principer": (_l("Horisontella principer"), coverage_page),
     "deltagare": (_l("Deltagare"), participants_page),
+    "budget": (_l("Budget"), budget_page),
 }
 
 __all__ = ["PAGES", "Chart", "ReportPage", "idea_list_table"]
