@@ -83,6 +83,24 @@ class EditConflict(PipelineError):
         )
 
 
+def append_revision(session: Session, actor: User, draft: Draft, revision: object) -> None:
+    """Store `revision` (of a section or of the budget) as the draft's next revision.
+
+    Sections and the budget share one numbering: a save of either is one revision of the whole
+    draft, so it also voids the draft's sign-offs, visibly.
+    """
+    from drafting.sign_offs import NEW_REVISION, void_sign_offs  # sign_offs imports this module
+
+    draft.revision_count += 1
+    now = utcnow()
+    revision.number = draft.revision_count
+    revision.created_at = now
+    draft.updated_at = now
+    session.add(revision)
+    session.flush()
+    void_sign_offs(session, actor, draft, NEW_REVISION)
+
+
 def clean_text(text: str | None) -> str:
     """Unify line breaks, drop control characters (keeping newline and tab), trim the ends."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
@@ -258,26 +276,16 @@ def save_section(
     latest_id = latest.id if latest is not None else None
     if latest_id != base_revision_id:
         raise EditConflict(section, latest, text, base_revision_id)
-    draft.revision_count += 1
-    now = utcnow()
     revision = SectionRevision(
         draft=draft,
         section_key=section_key,
-        number=draft.revision_count,
         text=text,
         author=actor,
         base_revision_id=latest_id,
         source=source,
         restored_from=restored_from,
-        created_at=now,
     )
-    draft.updated_at = now
-    session.add(revision)
-    session.flush()
-    # A sign-off is of one revision of the whole draft: the new one voids it, visibly.
-    from drafting.sign_offs import NEW_REVISION, void_sign_offs  # sign_offs imports this module
-
-    void_sign_offs(session, actor, draft, NEW_REVISION)
+    append_revision(session, actor, draft, revision)
     log_activity(
         session,
         actor,

@@ -20,7 +20,7 @@ from drafting.checker.results import Finding
 from drafting.models import BudgetRevision, Draft, RevisionSource
 from pipeline.errors import NotFound, PipelineError
 from pipeline.i18n import _t
-from pipeline.models import User, utcnow
+from pipeline.models import User
 from pipeline.services import log_activity
 
 _ACTIONS = {
@@ -115,8 +115,7 @@ def save_budget(
     newer one raises BudgetConflict and nothing is saved.
     """
     from drafting.check_runs import run_check
-    from drafting.revisions import _lock, require_edit
-    from drafting.sign_offs import NEW_REVISION, void_sign_offs
+    from drafting.revisions import _lock, append_revision, require_edit
 
     require_edit(draft, actor)
     _lock(session, draft)
@@ -126,22 +125,15 @@ def save_budget(
     latest_id = latest.id if latest is not None else None
     if latest_id != base_revision_id:
         raise BudgetConflict(latest, budget, base_revision_id)
-    draft.revision_count += 1
-    now = utcnow()
     revision = BudgetRevision(
         draft=draft,
-        number=draft.revision_count,
         data=budget.to_dict(),
         author=actor,
         base_revision_id=latest_id,
         source=source,
         restored_from=restored_from,
-        created_at=now,
     )
-    draft.updated_at = now
-    session.add(revision)
-    session.flush()
-    void_sign_offs(session, actor, draft, NEW_REVISION)
+    append_revision(session, actor, draft, revision)
     log_activity(
         session,
         actor,
