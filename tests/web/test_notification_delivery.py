@@ -11,7 +11,7 @@ from redis import Redis
 from rq import Queue
 from sqlalchemy import select
 
-from pipeline.models import IdeaPartner, OutboxMessage, Role, Visibility
+from pipeline.models import IdeaPartner, OutboxMessage, ProjectIdea, Role, User, Visibility
 from pipeline.notifications import Kind, Mode, Notification
 from pipeline.notifications.preferences import set_preferences
 from pipeline.reviewers import assign_reviewer
@@ -155,6 +155,29 @@ def idea_type():
     from pipeline.models import ProjectIdea
 
     return ProjectIdea
+
+
+def test_a_savepoint_inside_the_transaction_does_not_send_early(app, circle):
+    """SQLAlchemy reports a released SAVEPOINT as a commit: the notices recorded before it
+    must wait for the real commit (on SQLite, delivering then waited 30 s on the open
+    transaction's lock and failed)."""
+    import time
+
+    with app.app_context():
+        with sessions(app)() as session:
+            owner = session.get(User, circle["owner"])
+            idea = session.get(ProjectIdea, circle["idea"])
+            add_comment(session, owner, idea, "Före sparpunkten", Visibility.SHARED)
+            session.flush()
+            started = time.perf_counter()
+            with session.begin_nested():
+                add_comment(session, owner, idea, "I sparpunkten", Visibility.SHARED)
+            assert time.perf_counter() - started < 5
+            assert outbox(app) == []  # nothing has left before the commit
+            session.commit()
+    got = mailed(app, circle)
+    assert sorted(m.body_text.count("sparpunkten") for m in got["reviewer"]) == [1, 1]
+    assert len(got["partner"]) == 2
 
 
 def test_delivering_twice_sends_once(app, circle):

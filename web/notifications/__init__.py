@@ -41,6 +41,11 @@ def dispatch(ids: list[int]) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        # SQLAlchemy calls this when a SAVEPOINT is released too; the notices wait for the
+        # real commit (delivering now would wait on the open transaction's lock on SQLite,
+        # and find nothing committed on PostgreSQL).
+        return
     ids = take_new(session)
     if ids and has_app_context():
         dispatch(ids)
