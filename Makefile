@@ -43,6 +43,9 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The suite runs on every core (pytest-xdist); `make test PYTEST_ARGS=` runs it in one process.
+PYTEST_ARGS ?= -n auto --dist worksteal
+
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
