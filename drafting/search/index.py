@@ -9,10 +9,11 @@ rewrites their rows in the same transaction.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, event, func, insert, inspect, select
+from sqlalchemy import bindparam, delete, event, func, insert, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
 
@@ -32,8 +33,7 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[start : start + CHUNK]
 
 
-def _current_sections(connection: Connection, ids: Sequence[int]) -> dict[int, list[str]]:
-    """Each idea's draft sections at their latest revision."""
+def _latest_sections_statement():
     newer = aliased(SectionRevision)
     latest = (
         select(func.max(newer.number))
@@ -41,14 +41,36 @@ def _current_sections(connection: Connection, ids: Sequence[int]) -> dict[int, l
         .where(newer.section_key == SectionRevision.section_key)
         .scalar_subquery()
     )
-    rows = connection.execute(
+    return (
         select(Draft.idea_id, SectionRevision.text)
         .join(Draft, Draft.id == SectionRevision.draft_id)
-        .where(Draft.idea_id.in_(ids), SectionRevision.number == latest)
+        .where(
+            Draft.idea_id.in_(bindparam("ids", expanding=True)), SectionRevision.number == latest
+        )
         .order_by(SectionRevision.section_key)
     )
+
+
+# Built once: the statements' construction cost more than running them on a few ideas.
+_LATEST_SECTIONS = _latest_sections_statement()
+_IDEA_COMMENTS = select(Comment.idea_id, Comment.body, Comment.visibility).where(
+    Comment.idea_id.in_(bindparam("ids", expanding=True))
+)
+_SECTION_COMMENTS = (
+    select(Draft.idea_id, SectionComment.body, SectionComment.visibility)
+    .join(Draft, Draft.id == SectionComment.draft_id)
+    .where(Draft.idea_id.in_(bindparam("ids", expanding=True)))
+)
+_IDEAS = select(ProjectIdea.id, *(getattr(ProjectIdea, f) for f in IDEA_FIELDS)).where(
+    ProjectIdea.id.in_(bindparam("ids", expanding=True))
+)
+_PLACE_NAMES = select(Municipality.name)
+
+
+def _current_sections(connection: Connection, ids: Sequence[int]) -> dict[int, list[str]]:
+    """Each idea's draft sections at their latest revision."""
     found: dict[int, list[str]] = {}
-    for idea_id, text in rows:
+    for idea_id, text in connection.execute(_LATEST_SECTIONS, {"ids": list(ids)}):
         found.setdefault(idea_id, []).append(text or "")
     return found
 
@@ -56,16 +78,8 @@ def _current_sections(connection: Connection, ids: Sequence[int]) -> dict[int, l
 def _comments(connection: Connection, ids: Sequence[int]) -> dict[tuple[int, bool], list[str]]:
     """Comment bodies by (idea, internal), idea comments and section comments alike."""
     found: dict[tuple[int, bool], list[str]] = {}
-    idea_comments = select(Comment.idea_id, Comment.body, Comment.visibility).where(
-        Comment.idea_id.in_(ids)
-    )
-    section_comments = (
-        select(Draft.idea_id, SectionComment.body, SectionComment.visibility)
-        .join(Draft, Draft.id == SectionComment.draft_id)
-        .where(Draft.idea_id.in_(ids))
-    )
-    for statement in (idea_comments, section_comments):
-        for idea_id, body, visibility in connection.execute(statement):
+    for statement in (_IDEA_COMMENTS, _SECTION_COMMENTS):
+        for idea_id, body, visibility in connection.execute(statement, {"ids": list(ids)}):
             internal = visibility in (Visibility.INTERNAL, Visibility.INTERNAL.value)
             found.setdefault((idea_id, internal), []).append(body or "")
     return found
@@ -79,27 +93,28 @@ def _vector(title: str, body: str, places: frozenset[str]) -> str:
     return " ".join(f"{t}:{n}" for t, n in sorted(counts.items()) if t not in places)
 
 
-def _places(connection: Connection) -> frozenset[str]:
+def place_terms(connection: Connection) -> frozenset[str]:
     """The words of every kommun's name, as terms."""
-    names = connection.scalars(select(Municipality.name))
+    return _terms_of_names(tuple(sorted(connection.scalars(_PLACE_NAMES))))
+
+
+@functools.lru_cache(maxsize=8)
+def _terms_of_names(names: tuple[str, ...]) -> frozenset[str]:
+    """The kommun names' terms (lemmatised once per set of names, not on every write)."""
     return frozenset(term for name in normalise_many(names) for term in name.split())
 
 
 def text_counts(connection: Connection, title: str, body: str) -> dict[str, int]:
     """Term counts of a typed title and text, as a stored similarity vector would hold them."""
     title_terms, body_terms = normalise_many([title, body])
-    return parse_vector(_vector(title_terms, body_terms, _places(connection)))
+    return parse_vector(_vector(title_terms, body_terms, place_terms(connection)))
 
 
 def _rows(connection: Connection, ids: Sequence[int]) -> list[dict]:
-    ideas = connection.execute(
-        select(ProjectIdea.id, *(getattr(ProjectIdea, f) for f in IDEA_FIELDS)).where(
-            ProjectIdea.id.in_(ids)
-        )
-    ).all()
+    ideas = connection.execute(_IDEAS, {"ids": list(ids)}).all()
     sections = _current_sections(connection, ids)
     comments = _comments(connection, ids)
-    places = _places(connection)
+    places = place_terms(connection)
     texts: list[str] = []
     for idea in ideas:
         texts += [
@@ -110,21 +125,32 @@ def _rows(connection: Connection, ids: Sequence[int]) -> list[dict]:
             "\n\n".join(comments.get((idea.id, True), [])),
         ]
     normalised = normalise_many(texts)
-    rows = []
-    for position, idea in enumerate(ideas):
-        title, body, section_text, shared, internal = normalised[position * 5 : position * 5 + 5]
-        rows.append(
-            {
-                "idea_id": idea.id,
-                "title": title,
-                "body": body,
-                "sections": section_text,
-                "shared": shared,
-                "internal": internal,
-                "vector": _vector(title, body, places),
-            }
-        )
-    return rows
+    return [
+        document_row(idea.id, *normalised[position * 5 : position * 5 + 5], places=places)
+        for position, idea in enumerate(ideas)
+    ]
+
+
+def document_row(
+    idea_id: int,
+    title: str,
+    body: str,
+    sections: str,
+    shared: str,
+    internal: str,
+    *,
+    places: frozenset[str],
+) -> dict:
+    """One `search_document` row from an idea's already normalised texts."""
+    return {
+        "idea_id": idea_id,
+        "title": title,
+        "body": body,
+        "sections": sections,
+        "shared": shared,
+        "internal": internal,
+        "vector": _vector(title, body, places),
+    }
 
 
 def reindex(connection: Connection, idea_ids: Sequence[int] | None = None) -> int:

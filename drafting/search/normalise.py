@@ -63,3 +63,8 @@ def query_terms(query: str, limit: int = 12) -> list[str]:
 def word_spans(text: str) -> list[tuple[str, str, int, int]]:
     """(lemma, lower-case word, start, end) for every searchable word of `text`."""
     return next(_lemmas([text]))
+
+
+def word_spans_many(texts: Iterable[str]) -> list[list[tuple[str, str, int, int]]]:
+    """`word_spans` of each text, lemmatised in one pass (a page of snippets at once)."""
+    return list(_lemmas(texts))

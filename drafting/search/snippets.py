@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from drafting.models import Draft, SectionComment, SectionRevision
-from drafting.search.normalise import word_spans
+from drafting.search.normalise import word_spans, word_spans_many
 from drafting.templates import TemplateError, load_template
 from pipeline.i18n import Bilingual, Text, _t
 from pipeline.models import Comment, ProjectIdea, User, Visibility
@@ -24,6 +24,7 @@ from pipeline.search import prefix_of
 BEFORE_CHARS = 80
 AFTER_CHARS = 160
 SNIPPETS_PER_IDEA = 2
+WINDOW_CHARS = 1_500
 
 FIELD_LABELS = {
     "summary": _t("Sammanfattning"),
@@ -49,29 +50,56 @@ def _matches(lemma: str, lower: str, prefixes: Sequence[str]) -> bool:
     return any(lemma.startswith(p) or lower.startswith(p) for p in prefixes)
 
 
-def highlight(text: str, terms: Sequence[str], *, whole: bool = False) -> tuple[Markup, int]:
-    """`text` (or a window around its first match) escaped, matches in <mark>; and their count."""
+def highlight(
+    text: str,
+    terms: Sequence[str],
+    *,
+    whole: bool = False,
+    spans: list[tuple[str, str, int, int]] | None = None,
+) -> tuple[Markup, int]:
+    """`text` (or a window around its first match) escaped, matches in <mark>; and their count.
+
+    `spans` are the text's `word_spans`, when the caller lemmatised a batch of texts at once.
+    """
     prefixes = [prefix_of(t) for t in terms]
-    spans = [(s, e) for lemma, lower, s, e in word_spans(text) if _matches(lemma, lower, prefixes)]
-    if not spans:
+    if spans is None:
+        spans = word_spans(text)
+    marked = [(s, e) for lemma, lower, s, e in spans if _matches(lemma, lower, prefixes)]
+    if not marked:
         return Markup(""), 0
     start, end = 0, len(text)
     if not whole:
-        start = max(0, spans[0][0] - BEFORE_CHARS)
-        end = min(len(text), spans[0][1] + AFTER_CHARS)
+        start = max(0, marked[0][0] - BEFORE_CHARS)
+        end = min(len(text), marked[0][1] + AFTER_CHARS)
         while start > 0 and not text[start - 1].isspace():
             start += 1
         while end < len(text) and not text[end].isspace():
             end += 1
     parts = ["…" if start > 0 else ""]
     at = start
-    for s, e in spans:
+    for s, e in marked:
         if s < at or e > end:
             continue
         parts += [escape(text[at:s]), Markup("<mark>"), escape(text[s:e]), Markup("</mark>")]
         at = e
     parts += [escape(text[at:end]), "…" if end < len(text) else ""]
-    return Markup("").join(parts), len(spans)
+    return Markup("").join(parts), len(marked)
+
+
+def _window(text: str, terms: Sequence[str]) -> str:
+    """The part of a long text worth lemmatising for a snippet: from a little before the
+    first place a term's first letters occur to well past the snippet's end (the rest of a
+    long section would be lemmatised only to be cut away)."""
+    if len(text) <= WINDOW_CHARS:
+        return text
+    folded = text.lower()
+    found = [p for p in (folded.find(t[:4]) for t in terms) if p >= 0]
+    if not found:
+        return text[:WINDOW_CHARS]
+    start = max(0, min(found) - BEFORE_CHARS - 40)
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start : start + WINDOW_CHARS]
 
 
 def _may_hold(text: str, terms: Sequence[str]) -> bool:
@@ -131,17 +159,23 @@ def snippets_for(
     """For each idea: its title highlighted, and up to two passages where the terms occur."""
     terms = [t for t in terms if t]
     extra = _texts(session, actor, [i.id for i in ideas])
-    result: dict[int, tuple[Markup, list[Snippet]]] = {}
+    titles = [idea.title or "" for idea in ideas]
+    passages: list[tuple[int, Text, str, str]] = []
     for idea in ideas:
-        title, _count = highlight(idea.title, terms, whole=True)
-        candidates = [(FIELD_LABELS[f], "idea", getattr(idea, f) or "") for f in FIELD_LABELS]
-        scored = []
-        for label, kind, text in candidates + extra.get(idea.id, []):
-            if not text or not _may_hold(text, terms):
-                continue
-            html, count = highlight(text, terms)
-            if count:
-                scored.append((count, len(scored), Snippet(label, html, kind)))
-        scored.sort(key=lambda s: (-s[0], s[1]))
-        result[idea.id] = (title or escape(idea.title), [s for *_, s in scored][:SNIPPETS_PER_IDEA])
+        fields = [(FIELD_LABELS[f], "idea", getattr(idea, f) or "") for f in FIELD_LABELS]
+        for label, kind, text in fields + extra.get(idea.id, []):
+            if text and _may_hold(text, terms):
+                passages.append((idea.id, label, kind, _window(text, terms)))
+    spans = word_spans_many([*titles, *(text for *_, text in passages)])
+    scored: dict[int, list[tuple[int, int, Snippet]]] = {}
+    for (idea_id, label, kind, text), found in zip(passages, spans[len(titles) :], strict=True):
+        html, count = highlight(text, terms, spans=found)
+        if count:
+            mine = scored.setdefault(idea_id, [])
+            mine.append((count, len(mine), Snippet(label, html, kind)))
+    result: dict[int, tuple[Markup, list[Snippet]]] = {}
+    for idea, found in zip(ideas, spans[: len(titles)], strict=True):
+        title, _count = highlight(idea.title, terms, whole=True, spans=found)
+        best = sorted(scored.get(idea.id, []), key=lambda s: (-s[0], s[1]))
+        result[idea.id] = (title or escape(idea.title), [s for *_, s in best][:SNIPPETS_PER_IDEA])
     return result

@@ -190,22 +190,37 @@ def board_columns(
             .group_by(ProjectIdea.stage)
         ).all()
     )
-    # The first cards of each column: one LIMITed branch per stage, each walking the
-    # (stage, stage_changed_at) index, glued into a single statement.
     order = (ProjectIdea.stage_changed_at, ProjectIdea.id)
-    firsts = union_all(
-        *(
+    if filters.terms:
+        # A full-text filter: the matches are numbered per stage in one pass (one match, where
+        # a branch per stage would run it once per column).
+        numbered = (
             select(
-                select(ProjectIdea.id)
-                .where(ProjectIdea.stage == stage, *conditions)
-                .order_by(*order)
-                .limit(per_column)
-                .subquery()
-                .c.id
+                ProjectIdea.id,
+                func.row_number()
+                .over(partition_by=ProjectIdea.stage, order_by=order)
+                .label("position"),
             )
-            for stage in BOARD_ORDER
+            .where(*conditions)
+            .subquery()
         )
-    )
+        firsts = select(numbered.c.id).where(numbered.c.position <= per_column)
+    else:
+        # The first cards of each column: one LIMITed branch per stage, each walking the
+        # (stage, stage_changed_at) index, glued into a single statement.
+        firsts = union_all(
+            *(
+                select(
+                    select(ProjectIdea.id)
+                    .where(ProjectIdea.stage == stage, *conditions)
+                    .order_by(*order)
+                    .limit(per_column)
+                    .subquery()
+                    .c.id
+                )
+                for stage in BOARD_ORDER
+            )
+        )
     cards = session.scalars(
         select(ProjectIdea)
         .where(ProjectIdea.id.in_(firsts))
