@@ -264,6 +264,8 @@ class ProjectIdea(Base):
         CheckConstraint("regional_project_id IS NULL OR regional_project_id <> id", name="no_self"),
         Index("ix_project_idea_stage_changed", "stage", "stage_changed_at"),
         Index("ix_project_idea_reviewer", "reviewer_id", "stage"),
+        # The newest ideas first: the team's inbox and the regional candidates' pool.
+        Index("ix_project_idea_created", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
