@@ -1,20 +1,22 @@
-"""Time the board, the list and an idea page with 10,000 ideas.
+"""Time the board, the list and an idea page on a national portfolio.
 
-    .venv/bin/python bench/board.py [--ideas 10000] [--runs 50]
+    .venv/bin/python bench/board.py [--ideas 10000] [--runs 50] [--only sqlite|postgresql]
+
+The portfolio is bench/national.py's: 290 kommuner in 21 regions, `--ideas` ideas with texts
+from real Swedish ESF writing and drafts for three in ten of them (`--ideas 100000` is all of
+Sweden).
 
 Runs on a fresh SQLite file, and also on PostgreSQL (in a private schema that is dropped
 afterwards) when TEST_DATABASE_URL is set. Pages are fetched through the Flask test client,
 signed in as a support-team member. For each page it prints the median, the 95th percentile,
 the ratio of the median to /healthz measured in the same run, and the number of SQL
-statements the page ran. The target is a board p95 under 150 ms.
+statements the page ran. The target is a board and list p95 under 150 ms.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
-import random
 import statistics
 import sys
 import tempfile
@@ -24,128 +26,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, insert, select, text  # noqa: E402
+from sqlalchemy import event, text  # noqa: E402
 
 from bench.signin import sign_in_value  # noqa: E402
 from pipeline.db import make_engine, normalise_url  # noqa: E402
 from pipeline.migrate import upgrade  # noqa: E402
-from pipeline.models import (  # noqa: E402
-    Call,
-    IdeaPartner,
-    Municipality,
-    Organisation,
-    OrgType,
-    ProjectIdea,
-    Role,
-    StageChange,
-    User,
-    idea_municipality,
-)
-from pipeline.stages import BOARD_ORDER  # noqa: E402
 
 TARGET_MS = 150
-WORDS = "lärcentrum unga vuxna arbete kompetens inlandet omställning vård språk jobb".split()
 
 
-def fill(url: str, count: int) -> int:
-    """Insert organisations, a support user, calls and `count` ideas; return the user's id."""
-    engine = make_engine(url)
-    rng = random.Random(7)
-    now = dt.datetime.now(dt.UTC)
-    with engine.begin() as conn:
-        munis = list(conn.scalars(select(Municipality.id)))
-        conn.execute(
-            insert(Organisation),
-            [{"name": f"Organisation {i}", "type": OrgType.KOMMUN.value} for i in range(60)],
-        )
-        orgs = list(conn.scalars(select(Organisation.id)))
-        conn.execute(
-            insert(Call),
-            [
-                {
-                    "name": f"Utlysning {i}",
-                    "diarienummer": f"2026/{i}",
-                    "programme_area": "A",
-                    "opens": dt.date(2026, 1, 1),
-                    "closes": dt.date(2026, 1, 1) + dt.timedelta(days=30 * i),
-                    "region": "Övre Norrland",
-                    "template_key": "esf_plus",
-                }
-                for i in range(1, 13)
-            ],
-        )
-        calls = list(conn.scalars(select(Call.id)))
-        support_id = conn.execute(
-            insert(User).returning(User.id),
-            [
-                {
-                    "name": "Sam Stöd",
-                    "email": "bench@example.se",
-                    "role": Role.SUPPORT.value,
-                    "is_active": True,
-                    "created_at": now,
-                }
-            ],
-        ).scalar_one()
-        ideas, links, partners, history = [], [], [], []
-        for i in range(1, count + 1):
-            stage = rng.choice(BOARD_ORDER)
-            changed = now - dt.timedelta(days=rng.randint(0, 400))
-            ideas.append(
-                {
-                    "id": i,
-                    "title": f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} {i}",
-                    "summary": " ".join(rng.choices(WORDS, k=12)),
-                    "background": "",
-                    "purpose": "",
-                    "target_groups": "",
-                    "participants_women": 10,
-                    "participants_men": 10,
-                    "participants_total": 25,
-                    "lead_organisation_id": rng.choice(orgs),
-                    "programme_area": rng.choice(["A", "B", "C", ""]),
-                    "call_id": rng.choice([*calls, None]),
-                    "budget_total": 1_000_000,
-                    "esf_share": 500_000,
-                    "contact_name": "",
-                    "contact_email": "",
-                    "contact_phone": "",
-                    "stage": stage.value,
-                    "stage_changed_at": changed,
-                    "is_regional": False,
-                    "created_at": changed,
-                    "updated_at": changed,
-                }
-            )
-            for muni in rng.sample(munis, rng.randint(1, 3)):
-                links.append({"idea_id": i, "municipality_id": muni})
-            partners.append({"idea_id": i, "organisation_id": rng.choice(orgs), "can_edit": True})
-            history.append(
-                {
-                    "idea_id": i,
-                    "to_stage": stage.value,
-                    "user_id": support_id,
-                    "comment": "",
-                    "created_at": changed,
-                }
-            )
-        for start in range(0, len(ideas), 2000):
-            conn.execute(insert(ProjectIdea), ideas[start : start + 2000])
-        conn.execute(insert(idea_municipality), links)
-        conn.execute(insert(IdeaPartner), [p for p in partners if p["organisation_id"]])
-        conn.execute(insert(StageChange), history)
-        if conn.dialect.name == "postgresql":
-            conn.execute(
-                text(
-                    "SELECT setval(pg_get_serial_sequence('project_idea', 'id'), "
-                    "(SELECT max(id) FROM project_idea))"
-                )
-            )
-            conn.execute(text("ANALYZE"))
-        else:
-            conn.execute(text("ANALYZE"))
-    engine.dispose()
-    return support_id
+def fill(url: str, count: int, drafts: int | None = None) -> int:
+    """The national portfolio (bench/national.py) with `count` ideas; the support user's id."""
+    from bench.national import populate
+
+    counts = populate(url, count, count * 3 // 10 if drafts is None else drafts)
+    return counts["support_id"]
 
 
 def measure(client, path: str, runs: int) -> list[float]:
@@ -193,6 +88,7 @@ def run(label: str, url: str, count: int, runs: int) -> bool:
         "board": "/tavla",
         "board, filtered": "/tavla?q=l%C3%A4rcentrum&skede=idea",
         "list": "/ideer?sortera=lead&ordning=stigande&sida=3",
+        "list, filtered": "/ideer?kommun=3&skede=drafting",
         "idea page": f"/ideer/{count // 2}",
         "start page": "/",
     }
@@ -206,8 +102,8 @@ def run(label: str, url: str, count: int, runs: int) -> bool:
     print(f"{'page':18} {'median ms':>10} {'p95 ms':>8} {'x healthz':>10} {'queries':>8}")
     for name, (median, high, queries) in results.items():
         print(f"{name:18} {median:10.1f} {high:8.1f} {median / base:10.1f} {queries:8d}")
-    ok = results["board"][1] < TARGET_MS
-    print(f"board p95 {'meets' if ok else 'MISSES'} the {TARGET_MS} ms target")
+    ok = all(high < TARGET_MS for name, (_m, high, _q) in results.items() if name != "/healthz")
+    print(f"board and list p95 {'meet' if ok else 'MISS'} the {TARGET_MS} ms target")
     engine.dispose()
     return ok
 
@@ -216,14 +112,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ideas", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
     args = parser.parse_args()
     ok = True
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{Path(folder) / 'bench.db'}"
-        upgrade(url)
-        ok &= run("SQLite", url, args.ideas, args.runs)
+    if args.only != "postgresql":
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite:///{Path(folder) / 'bench.db'}"
+            upgrade(url)
+            ok &= run("SQLite", url, args.ideas, args.runs)
     base = os.environ.get("TEST_DATABASE_URL")
-    if base:
+    if base and args.only != "sqlite":
         base = normalise_url(base)
         schema = f"bench_{uuid.uuid4().hex[:8]}"
         admin = make_engine(base)
