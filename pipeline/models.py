@@ -266,6 +266,8 @@ class ProjectIdea(Base):
         Index("ix_project_idea_reviewer", "reviewer_id", "stage"),
         # The newest ideas first: the team's inbox and the regional candidates' pool.
         Index("ix_project_idea_created", "created_at", "id"),
+        # The programme areas in use, for the filters (read with a loose index scan).
+        Index("ix_project_idea_programme_area", "programme_area"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -320,6 +320,24 @@ class FilterOptions:
     reviewers: list[tuple[int, str]] = field(default_factory=list)
 
 
+def _programme_areas_in_use(session: Session) -> list[str]:
+    """The distinct non-empty programme areas of the ideas, in order.
+
+    A loose index scan: a recursive CTE steps from each area to the next larger one through
+    the programme-area index, a few index probes per area in use, where SELECT DISTINCT read
+    every idea (100 ms a page at national scale).
+    """
+    area = ProjectIdea.programme_area
+    steps = select(func.min(area).label("area")).where(area > "").cte("areas", recursive=True)
+    following = select(func.min(area)).where(area > steps.c.area).scalar_subquery()
+    steps = steps.union_all(select(following).where(steps.c.area.is_not(None)))
+    return list(
+        session.scalars(
+            select(steps.c.area).where(steps.c.area.is_not(None)).order_by(steps.c.area)
+        )
+    )
+
+
 def filter_options(session: Session) -> FilterOptions:
     """Kommuner, organisations, calls and the programme areas in use."""
     return FilterOptions(
@@ -341,14 +359,7 @@ def filter_options(session: Session) -> FilterOptions:
                 select(Call.id, Call.name).order_by(Call.closes.desc(), Call.name)
             )
         ],
-        programme_areas=list(
-            session.scalars(
-                select(ProjectIdea.programme_area)
-                .where(ProjectIdea.programme_area != "")
-                .distinct()
-                .order_by(ProjectIdea.programme_area)
-            )
-        ),
+        programme_areas=_programme_areas_in_use(session),
         reviewers=[
             tuple(r)
             for r in session.execute(

@@ -1,4 +1,4 @@
-"""Migration 0016 adds the (created_at, id) index on ideas, keeps every idea, and goes back."""
+"""Migration 0016 adds two indexes on ideas, keeps every idea, and goes back."""
 
 from __future__ import annotations
 
@@ -25,12 +25,12 @@ def url(request, tmp_path):
 
 
 def _state(url: str) -> tuple[bool, list[tuple]]:
+    """Whether both indexes are there (never one alone), and the ideas."""
     engine = make_engine(url)
     try:
-        indexed = any(
-            i["name"] == "ix_project_idea_created"
-            for i in inspect(engine).get_indexes("project_idea")
-        )
+        names = {i["name"] for i in inspect(engine).get_indexes("project_idea")}
+        indexed = {"ix_project_idea_created", "ix_project_idea_programme_area"} <= names
+        assert indexed or not names & {"ix_project_idea_created", "ix_project_idea_programme_area"}
         with engine.connect() as conn:
             rows = [tuple(r) for r in conn.execute(text("SELECT id, title FROM project_idea"))]
         return indexed, sorted(rows)

@@ -128,6 +128,11 @@ def test_filters_narrow_board_and_list(session, world):
     options = filter_options(session)
     assert (call.id, "Utlysning") in options.calls and options.programme_areas == ["A"]
     assert any(name == "Umeå" for _, name in options.municipalities)
+    # every area in use once, in order, the empty one left out (the loose index scan)
+    for area in ("C", "B", "C", "", "D"):
+        make_idea(session, support, title=f"Område {area}", programme_area=area)
+    session.flush()
+    assert filter_options(session).programme_areas == ["A", "B", "C", "D"]
 
 
 def test_list_is_limited_to_what_an_actor_sees(session, world):
