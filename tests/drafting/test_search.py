@@ -113,6 +113,10 @@ def test_an_obvious_best_match_ranks_first(session, people):
     make_idea(session, people["owner"], title="Naturvård och naturvårdsjobb", summary="Naturvård.")
     make_idea(session, people["owner"], title="Skog", background="Naturvård nämns en gång här.")
     assert found(session, people["owner"], "naturvård")[0] == "Naturvård och naturvårdsjobb"
+    # the team's unfiltered search ranks in the index alone: the same order
+    assert found(session, people["support"], "naturvård") == found(
+        session, people["owner"], "naturvård"
+    )
 
 
 def test_the_list_filters_and_pages_apply(session, people):
@@ -125,6 +129,14 @@ def test_the_list_filters_and_pages_apply(session, people):
     assert {h.idea.id for h in first.items}.isdisjoint(h.idea.id for h in second.items)
     other_org = IdeaFilters(organisation_id=people["other"].organisation_id)
     assert search_ideas(session, people["owner"], ["skogsbruk"], other_org).total == 0
+    # the team's unfiltered search pages the same way, and a page past the end is the last
+    team = [search_ideas(session, people["support"], ["skogsbruk"], page=n) for n in (1, 2, 9)]
+    assert [(p.total, len(p.items), p.number) for p in team] == [
+        (25, 20, 1),
+        (25, 5, 2),
+        (25, 5, 2),
+    ]
+    assert [h.idea.id for h in team[0].items] == [h.idea.id for h in first.items]
 
 
 def test_the_list_fritext_uses_the_search(session, people):
