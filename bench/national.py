@@ -124,7 +124,7 @@ def sentences() -> list[str]:
     return list(found)
 
 
-def _kommuner(conn, rng: random.Random) -> list[int]:
+def _kommuner(conn) -> list[int]:
     """The migrations' kommuner plus generated ones, up to 290 in 21 regions."""
     have = conn.execute(select(Municipality.code)).scalars().all()
     rows = []
@@ -148,7 +148,7 @@ def populate(url: str, ideas: int, drafts: int, *, seed: int = 7) -> dict[str, i
     engine = make_engine(url)
     counts: dict[str, int] = {}
     with engine.begin() as conn:
-        kommuner = _kommuner(conn, rng)
+        kommuner = _kommuner(conn)
         types = list(OrgType)
         conn.execute(
             insert(Organisation),
