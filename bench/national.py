@@ -40,7 +40,7 @@ from drafting.models import (
     finding_values,
     split_result,
 )
-from drafting.search.index import document_row, place_terms
+from drafting.search.index import document_row, place_terms, write_documents
 from drafting.search.normalise import normalise_many
 from pipeline.db import make_engine
 from pipeline.models import (
@@ -58,7 +58,6 @@ from pipeline.models import (
     Visibility,
     idea_municipality,
 )
-from pipeline.search import SearchDocument
 from pipeline.stages import BOARD_ORDER, Stage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -393,8 +392,7 @@ def populate(url: str, ideas: int, drafts: int, *, seed: int = 7) -> dict[str, i
             )
             for idea_id, (_title, *parts) in texts.items()
         ]
-        for start in range(0, len(documents), CHUNK):
-            conn.execute(insert(SearchDocument), documents[start : start + CHUNK])
+        write_documents(conn, documents)
         counts["search_documents"] = len(documents)
 
         if conn.dialect.name == "postgresql":

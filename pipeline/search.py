@@ -10,7 +10,13 @@ internal comments in their own column keeps scoping in SQL: only the team's quer
 * PostgreSQL: two generated, GIN-indexed tsvectors with the `simple` configuration (the text is
   already lemmatised the same way as on SQLite, so a Swedish stemmer on top would only make the
   two databases disagree): `doc_shared` (everything but the internal comments) and `doc_all`.
-  Field weights are tsvector weights (title A, idea fields B, sections C, comments D).
+  Field weights are tsvector weights (title A, idea fields B, sections C, comments D). The
+  candidates for similar ideas are ranked in a narrow table of their own, `search_similar`
+  (each similarity vector's terms, stripped, GIN-indexed), kept by a trigger.
+
+`search_term` holds, for every term of the similarity vectors, how many documents hold it (the
+row '' holds the number of documents): the document frequencies of similar ideas, kept by the
+indexer, looked up by key instead of counted over the index on every idea page.
 
 Queries take terms (lemmas); each matches as a prefix, so "kompetens" finds
 "kompetensutveckling". The indexer itself is registered by the drafting layer.
@@ -18,7 +24,8 @@ Queries take terms (lemmas); each matches as a prefix, so "kompetens" finds
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 
 from sqlalchemy import (
     ColumnElement,
@@ -26,10 +33,12 @@ from sqlalchemy import (
     Integer,
     Text,
     bindparam,
+    false,
     func,
     literal_column,
     select,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column
@@ -38,6 +47,7 @@ from sqlalchemy.sql.expression import Select, TableClause, column, table
 from pipeline.db import Base
 
 FTS_TABLE = "search_fts"
+SIMILAR_TABLE = "search_similar"  # PostgreSQL only
 # What the database holds beyond the models (FTS5 and its shadow tables; the generated
 # tsvectors and their indexes): schema comparisons leave these alone.
 DATABASE_ONLY = frozenset(
@@ -48,6 +58,8 @@ DATABASE_ONLY = frozenset(
         "doc_all",
         "ix_search_document_doc_shared",
         "ix_search_document_doc_all",
+        SIMILAR_TABLE,
+        "ix_search_similar_doc",
     }
 )
 # Column weights: title, idea fields, sections, shared comments, internal comments.
@@ -74,6 +86,15 @@ class SearchDocument(Base):
     vector: Mapped[str] = mapped_column(Text, default="")
 
 
+class SearchTerm(Base):
+    """How many search documents' similarity vectors hold a term ('' : how many documents)."""
+
+    __tablename__ = "search_term"
+
+    term: Mapped[str] = mapped_column(Text, primary_key=True)
+    documents: Mapped[int] = mapped_column(Integer, default=0)
+
+
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     """Alembic's filter: leave the database-only search objects out of schema comparisons."""
     return name not in DATABASE_ONLY
@@ -98,6 +119,41 @@ def reindex(connection: Connection, idea_ids: Sequence[int] | None = None) -> bo
     return True
 
 
+# --- term counts ----------------------------------------------------------------------------
+
+TERM_CHUNK = 5_000
+
+
+def vector_terms(vector: str) -> set[str]:
+    """The terms of a stored "term:n term:n" vector."""
+    return {item.rpartition(":")[0] for item in vector.split()} - {""}
+
+
+def term_counts(vectors: Iterable[str]) -> Counter:
+    """How many of `vectors` hold each term, and under '' how many vectors there are."""
+    counts: Counter = Counter()
+    for vector in vectors:
+        counts.update(vector_terms(vector))
+        counts[""] += 1
+    return counts
+
+
+def apply_term_counts(connection: Connection, change: Counter) -> None:
+    """Add `change` to `search_term`: one upsert, in term order."""
+    rows = [{"term": t, "documents": n} for t, n in sorted(change.items()) if n]
+    if not rows:
+        return
+    table = SearchTerm.__table__
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.term],
+        set_={"documents": table.c.documents + statement.excluded.documents},
+    )
+    for start in range(0, len(rows), TERM_CHUNK):
+        connection.execute(statement, rows[start : start + TERM_CHUNK])
+
+
 # --- matching -------------------------------------------------------------------------------
 
 
@@ -120,6 +176,11 @@ def fts5_query(terms: Sequence[str], *, internal: bool, any_term: bool = False) 
     words = [f'"{prefix_of(t)}"*' if len(t) >= SHORTEST_PREFIX else f'"{t}"' for t in _clean(terms)]
     columns = "title body sections shared internal" if internal else "title body sections shared"
     return "{" + columns + "} : (" + (" OR " if any_term else " AND ").join(words) + ")"
+
+
+def _exact_fts5(terms: Sequence[str]) -> str:
+    """FTS5: any of `terms`, whole, in the title or the idea's fields (a vector's fields)."""
+    return "{title body} : (" + " OR ".join(f'"{t}"' for t in _clean(terms)) + ")"
 
 
 def tsquery(terms: Sequence[str], *, any_term: bool = False) -> str:
@@ -187,6 +248,44 @@ def match_and_rank(
     return None, vector.op("@@")(query), func.ts_rank(vector, query), True
 
 
+def closest_documents(dialect: str, terms: Sequence[str], limit: int | None) -> Select:
+    """The `limit` documents (all for None) best matching any of `terms`, whole, in the title
+    and the idea's fields (the similarity vectors' text): a select of (idea_id, rank), a lower
+    rank better, ranked in the full-text index alone (FTS5's bm25 on SQLite, ts_rank over
+    `search_similar` on PostgreSQL).
+
+    Joining every match to its idea before ranking cost most of an idea page at national
+    scale; the caller filters this short list instead.
+    """
+    terms = _clean(terms)
+    if not terms:
+        return select(SearchDocument.idea_id, literal_column("0.0").label("rank")).where(false())
+    if dialect == "sqlite":
+        fts = table(FTS_TABLE, column("rowid", Integer))
+        name = literal_column(FTS_TABLE)
+        rank = func.bm25(name, BM25_WEIGHTS[0], BM25_WEIGHTS[1], 0.0, 0.0, 0.0).label("rank")
+        match = name.op("MATCH")(bindparam("similar_q", _exact_fts5(terms), unique=True))
+        return (
+            select(fts.c.rowid.label("idea_id"), rank)
+            .select_from(fts)
+            .where(match)
+            .order_by(rank.asc(), fts.c.rowid)
+            .limit(limit)
+        )
+    similar = table(SIMILAR_TABLE, column("idea_id", Integer), column("doc"))
+    query = func.to_tsquery(
+        literal_column("'simple'::regconfig"),
+        bindparam("similar_q", " | ".join(terms), unique=True),
+    )
+    rank = (-func.ts_rank(similar.c.doc, query)).label("rank")
+    return (
+        select(similar.c.idea_id, rank)
+        .where(similar.c.doc.op("@@")(query))
+        .order_by(rank.asc(), similar.c.idea_id)
+        .limit(limit)
+    )
+
+
 def joined(query: Select, fts: TableClause | None, idea_id: ColumnElement) -> Select:
     """`query` (selecting from project_idea) joined to the search document and, on SQLite,
     to the FTS5 table."""
@@ -197,37 +296,16 @@ def joined(query: Select, fts: TableClause | None, idea_id: ColumnElement) -> Se
 
 
 def document_frequencies(
-    connection: Connection, terms: Sequence[str], *, dialect: str
+    connection: Connection, terms: Sequence[str]
 ) -> tuple[int, dict[str, int]]:
-    """How many documents there are, and how many hold each term (one statement)."""
+    """How many documents there are, and how many hold each term (one statement, by key)."""
     terms = _clean(terms)
-    counts = []
-    for term in terms:
-        if dialect == "sqlite":
-            counts.append(
-                select(func.count())
-                .select_from(table(FTS_TABLE))
-                .where(
-                    literal_column(FTS_TABLE).op("MATCH")(
-                        bindparam("df", f'{{title body sections}} : "{term}"', unique=True)
-                    )
-                )
-                .scalar_subquery()
+    table_ = SearchTerm.__table__
+    found = dict(
+        connection.execute(
+            select(table_.c.term, table_.c.documents).where(
+                table_.c.term.in_(bindparam("df_terms", ["", *terms], expanding=True))
             )
-        else:
-            counts.append(
-                select(func.count())
-                .select_from(SearchDocument.__table__)
-                .where(
-                    literal_column("doc_shared").op("@@")(
-                        func.to_tsquery(
-                            literal_column("'simple'::regconfig"),
-                            bindparam("df", f"{term}:ABC", unique=True),
-                        )
-                    )
-                )
-                .scalar_subquery()
-            )
-    total = select(func.count()).select_from(SearchDocument.__table__).scalar_subquery()
-    row = connection.execute(select(total, *counts)).one()
-    return row[0], dict(zip(terms, row[1:], strict=True))
+        ).all()
+    )
+    return max(0, found.pop("", 0)), {t: max(0, found.get(t, 0)) for t in terms}

@@ -5,6 +5,14 @@ so the migration's backfill, `flask reindex-search` and the session hook share i
 (`install_hooks`) notes after each flush which ideas' searchable text changed (an idea's
 fields, a new section revision, a comment or section comment added, changed or removed) and
 rewrites their rows in the same transaction.
+
+Rewriting documents also keeps `search_term` (how many documents' similarity vectors hold
+each term) exact: the change is the difference between the old and the new vectors. Core
+callers apply it at once; the session hook gathers it per transaction and applies it in one
+statement, in term order, just before the commit, so that the shared counts are locked for a
+moment at the end of a transaction, never while a request goes on working (or in an order
+that could deadlock two writers), and nothing is counted for a savepoint that rolls back.
+`reindex(connection)` of every idea rebuilds the counts from nothing.
 """
 
 from __future__ import annotations
@@ -15,13 +23,19 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import bindparam, delete, event, func, insert, inspect, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, SessionTransaction, aliased
 
 from drafting.models import Draft, SectionComment, SectionRevision
 from drafting.search.normalise import normalise_many
 from pipeline.models import Comment, Municipality, ProjectIdea, Visibility
 from pipeline.queries.search import parse_vector
-from pipeline.search import SearchDocument, register_indexer
+from pipeline.search import (
+    SearchDocument,
+    SearchTerm,
+    apply_term_counts,
+    register_indexer,
+    term_counts,
+)
 
 IDEA_FIELDS = ("title", "summary", "background", "purpose", "target_groups")
 CHUNK = 500
@@ -153,25 +167,55 @@ def document_row(
     }
 
 
-def reindex(connection: Connection, idea_ids: Sequence[int] | None = None) -> int:
-    """Rewrite the search documents of `idea_ids` (every idea for None); the number written."""
+_SELECT_VECTORS = select(SearchDocument.idea_id, SearchDocument.vector).where(
+    SearchDocument.idea_id.in_(bindparam("ids", expanding=True))
+)
+
+
+def reindex(
+    connection: Connection, idea_ids: Sequence[int] | None = None, *, change: Counter | None = None
+) -> int:
+    """Rewrite the search documents of `idea_ids` (every idea for None); the number written.
+
+    The term counts change with them: at once, or added to `change` for the caller to apply.
+    """
     table = SearchDocument.__table__
+    pending: Counter = Counter() if change is None else change
+    counting = True
     if idea_ids is None:
+        # The migration that made the index (0013) fills it before the one that made the
+        # counts (0017), which counts what is there.
+        counting = inspect(connection).has_table(SearchTerm.__tablename__)
         connection.execute(delete(table))
+        if counting:
+            connection.execute(delete(SearchTerm.__table__))
         idea_ids = list(connection.scalars(select(ProjectIdea.id).order_by(ProjectIdea.id)))
     written = 0
     for chunk in _chunks(sorted(set(idea_ids))):
+        old = [row.vector for row in connection.execute(_SELECT_VECTORS, {"ids": list(chunk)})]
         rows = _rows(connection, chunk)
         connection.execute(delete(table).where(table.c.idea_id.in_(chunk)))
         if rows:
             connection.execute(insert(table), rows)
+        pending.update(term_counts(row["vector"] for row in rows))
+        pending.subtract(term_counts(old))
         written += len(rows)
+    if change is None and counting:
+        apply_term_counts(connection, pending)
     return written
+
+
+def write_documents(connection: Connection, rows: Sequence[dict]) -> None:
+    """Insert new search documents (rows of `document_row`) and count their terms."""
+    for start in range(0, len(rows), CHUNK * 10):
+        connection.execute(insert(SearchDocument), rows[start : start + CHUNK * 10])
+    apply_term_counts(connection, term_counts(row["vector"] for row in rows))
 
 
 # --- keeping the index current ---------------------------------------------------------------
 
 _PENDING = "framsyn.search.pending"
+_COUNTS = "framsyn.search.counts"  # {session transaction: Counter of term counts}
 
 
 def _text_changed(idea: ProjectIdea) -> bool:
@@ -195,7 +239,8 @@ def _note_changes(session: Session, _context) -> None:
 
 
 def _write_changes(session: Session, _context) -> None:
-    """Rewrite the noted ideas' documents on the flush's own connection."""
+    """Rewrite the noted ideas' documents on the flush's own connection; their term counts
+    wait in the current transaction's change."""
     ideas, drafts = session.info.pop(_PENDING, (set(), set()))
     if not ideas and not drafts:
         return
@@ -203,12 +248,54 @@ def _write_changes(session: Session, _context) -> None:
     if drafts:
         ideas |= set(connection.scalars(select(Draft.idea_id).where(Draft.id.in_(drafts))))
     existing = set(connection.scalars(select(ProjectIdea.id).where(ProjectIdea.id.in_(ideas))))
-    reindex(connection, sorted(existing))
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    changes = session.info.setdefault(_COUNTS, {})
+    reindex(connection, sorted(existing), change=changes.setdefault(transaction, Counter()))
+
+
+def _apply_counts(session: Session) -> None:
+    """Before the outermost commit: flush what is left, then apply the gathered counts."""
+    if session.in_nested_transaction():
+        return
+    session.flush()
+    changes = session.info.pop(_COUNTS, {})
+    total: Counter = Counter()
+    for change in changes.values():
+        total.update(change)
+    if total:
+        apply_term_counts(session.connection(), total)
+
+
+def _keep_counts(session: Session) -> None:
+    """A savepoint committed: its counts become its parent's."""
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    changes = session.info.get(_COUNTS)
+    if not changes or transaction is None or transaction not in changes:
+        return
+    parent = transaction.parent
+    change = changes.pop(transaction)
+    if parent is not None:
+        changes.setdefault(parent, Counter()).update(change)
+
+
+def _drop_counts(session: Session, transaction: SessionTransaction) -> None:
+    """A transaction ended: whatever it still gathered was rolled back (or is stale)."""
+    changes = session.info.get(_COUNTS)
+    if changes:
+        changes.pop(transaction, None)
+        if transaction.parent is None:
+            changes.clear()
 
 
 def install_hooks() -> None:
     """Keep the index current on every session's flush, and let migrations backfill it."""
     register_indexer(reindex)
-    for name, hook in (("after_flush", _note_changes), ("after_flush_postexec", _write_changes)):
+    for name, hook in (
+        ("after_flush", _note_changes),
+        ("after_flush_postexec", _write_changes),
+        ("before_commit", _apply_counts),
+        ("after_commit", _keep_counts),
+        ("after_transaction_end", _drop_counts),
+    ):
         if not event.contains(Session, name, hook):
             event.listen(Session, name, hook)

@@ -7,13 +7,20 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import false, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from pipeline.models import ProjectIdea, User, idea_municipality
+from pipeline.models import Municipality, ProjectIdea, User, idea_municipality
 from pipeline.queries.access import visible_to
 from pipeline.queries.board import IdeaFilters, Page, _card_options
-from pipeline.search import SearchDocument, document_frequencies, joined, match_and_rank
+from pipeline.search import (
+    SearchDocument,
+    closest_documents,
+    document_frequencies,
+    joined,
+    match_and_rank,
+)
 
 SEARCH_PAGE_SIZE = 20
 
@@ -112,7 +119,8 @@ def _search_index_only(session, fts, where, rank, higher_better: bool, page: int
 SIMILAR_LIMIT = 5
 QUERY_TERMS = 25  # the idea's terms whose document frequency is looked up
 DISTINCTIVE_TERMS = 12  # of those, the ones by TF-IDF that the candidates are searched by
-CANDIDATES = 40
+CANDIDATES = 40  # of the best candidates by the index, the ones scored
+CANDIDATE_POOL = 200  # the team's: ranked in the index, then filtered to CANDIDATES
 MIN_SHARED = 2
 
 
@@ -161,43 +169,64 @@ def similar_ideas(
 ) -> list[Similar]:
     """The ideas `actor` may see most like a text's term counts, with the terms they share.
 
-    The text's most frequent terms get their document frequencies (one statement); the most
-    distinctive by TF-IDF find candidates through the full-text index, ranked there (one
-    statement); the candidates are scored by the cosine of TF-IDF weights over those terms.
-    With `exclude_idea` and `other_places_only`, ideas of the same lead organisation or in
-    a kommun of that idea are left out.
+    The text's most frequent terms get their document frequencies (one statement, by key);
+    the most distinctive by TF-IDF find candidates through the full-text index, which are
+    loaded with what the page shows, filtered, and scored by the cosine of TF-IDF weights over
+    those terms. With `exclude_idea` and `other_places_only`, ideas of the same lead
+    organisation or in a kommun of that idea are left out.
+
+    The team may see every idea, so its candidates are ranked in the index alone (one
+    statement) and only the best `CANDIDATE_POOL` are joined to their ideas (one statement);
+    an actor sees few ideas, so theirs are ranked among those the actor may see (one
+    statement). With the candidates' kommuner (one statement), four statements for the team
+    and three for an actor, whatever the text.
     """
     frequent = sorted(counts, key=lambda t: (-counts[t], -len(t), t))
     frequent = [t for t in frequent if len(t) > 2 and not t.isdigit()][:QUERY_TERMS]
-    # Always the same two statements (a page's statement count must not depend on the text).
     dialect = session.get_bind().dialect.name
-    connection = session.connection()
-    total, df = document_frequencies(connection, frequent, dialect=dialect)
+    total, df = document_frequencies(session.connection(), frequent)
     weights = _weights(counts, df, total)
     distinctive = sorted((t for t in frequent if df.get(t)), key=lambda t: (-weights[t], t))[
         :DISTINCTIVE_TERMS
     ]
-    fts, where, rank, higher_better = match_and_rank(
-        dialect, distinctive or ["x"], internal=False, any_term=True
-    )
-    if not distinctive:
-        where = false()
-    ranked = rank.label("rank")
+    closest = closest_documents(
+        dialect, distinctive, CANDIDATE_POOL if actor.is_team else None
+    ).subquery()
+    conditions = [ProjectIdea.is_regional.is_(False)]
+    if actor.is_team:
+        ranked = dict(session.execute(select(closest.c.idea_id, closest.c.rank)).tuples().all())
+        conditions.append(ProjectIdea.id.in_(list(ranked) or [-1]))
+        rank_of = ranked.get
+    else:
+        rank_of = None
     query = (
-        joined(select(ProjectIdea, SearchDocument.vector), fts, ProjectIdea.id)
-        .where(where, visible_to(actor), ProjectIdea.is_regional.is_(False))
-        .order_by(ranked.desc() if higher_better else ranked.asc(), ProjectIdea.id)
-        .limit(CANDIDATES)
-        # Joined, not select-in: the same one statement whether or not anything is found.
-        .options(joinedload(ProjectIdea.lead_organisation), joinedload(ProjectIdea.municipalities))
+        select(ProjectIdea, SearchDocument.vector)
+        .join(SearchDocument, SearchDocument.idea_id == ProjectIdea.id)
+        .where(*conditions)
+        .options(joinedload(ProjectIdea.lead_organisation))
     )
+    if not actor.is_team:
+        # The actor's visible ideas, ranked by the index among themselves (one statement).
+        query = (
+            query.add_columns(closest.c.rank)
+            .join(closest, closest.c.idea_id == ProjectIdea.id)
+            .where(visible_to(actor))
+            .order_by(closest.c.rank, ProjectIdea.id)
+            .limit(CANDIDATES)
+        )
     if exclude_idea is not None:
         query = query.where(ProjectIdea.id != exclude_idea.id)
         if other_places_only:
             query = query.where(*_elsewhere(exclude_idea))
+    rows = [
+        (row[0], row[1], rank_of(row[0].id) if rank_of else row[2])
+        for row in session.execute(query).unique().all()
+    ]
+    rows.sort(key=lambda row: (row[2], row[0].id))
+    _load_kommuner(session, [row[0] for row in rows[:CANDIDATES]])
     norm = _norm(weights)
     found = []
-    for idea, vector in session.execute(query).unique().all():
+    for idea, vector, _rank in rows[:CANDIDATES]:
         theirs = parse_vector(vector)
         shared = [t for t in distinctive if t in theirs]
         if len(shared) < MIN_SHARED:
@@ -207,6 +236,24 @@ def similar_ideas(
         found.append(Similar(idea, dot / (norm * _norm(their_weights)), shared))
     found.sort(key=lambda s: (-s.score, s.idea.id))
     return found[:limit]
+
+
+def _load_kommuner(session: Session, ideas: list[ProjectIdea]) -> None:
+    """Load the ideas' kommuner in one statement, run even when there are no ideas (a page's
+    statement count must not depend on what is found, which select-in loading does). Joining
+    them into the candidates' statement instead made SQLite build the whole idea-kommun join
+    on every idea page."""
+    found: dict[int, list[Municipality]] = {idea.id: [] for idea in ideas}
+    rows = session.execute(
+        select(idea_municipality.c.idea_id, Municipality)
+        .join(Municipality, Municipality.id == idea_municipality.c.municipality_id)
+        .where(idea_municipality.c.idea_id.in_(list(found) or [-1]))
+        .order_by(Municipality.name, Municipality.id)
+    ).all()
+    for idea_id, municipality in rows:
+        found[idea_id].append(municipality)
+    for idea in ideas:
+        set_committed_value(idea, "municipalities", found[idea.id])
 
 
 def _elsewhere(idea: ProjectIdea) -> list:

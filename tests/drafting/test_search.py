@@ -3,20 +3,23 @@ ranking, highlighting and keeping the index current."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from drafting.revisions import get_or_create_draft, latest_revision, save_section
-from drafting.search.index import install_hooks, reindex
+from drafting.search.index import install_hooks, reindex, text_counts
 from drafting.search.normalise import query_terms, terms
 from drafting.search.snippets import highlight, snippets_for
 from drafting.section_comments import add_section_comment
 from pipeline.models import Visibility
 from pipeline.queries import IdeaFilters, list_ideas
-from pipeline.queries.search import search_ideas
-from pipeline.search import SearchDocument
+from pipeline.queries.search import search_ideas, similar_ideas, similar_to_idea
+from pipeline.search import SearchDocument, SearchTerm, term_counts
 from pipeline.services import add_comment
-from tests.factories import make_idea
+from tests.factories import make_idea, municipality
 
 KEY = "bakgrund_problemanalys"
 
@@ -168,3 +171,116 @@ def test_reindex_rewrites_every_document(session, people):
         select(SearchDocument).where(SearchDocument.idea_id == idea.id)
     ).one()
     assert "sameby" in document.body
+
+
+# --- term counts and similar ideas ------------------------------------------------------------
+
+
+def _stored_counts(session) -> dict[str, int]:
+    rows = session.execute(select(SearchTerm.term, SearchTerm.documents)).all()
+    return {term: n for term, n in rows if n}
+
+
+def _counted_from_vectors(session) -> dict[str, int]:
+    return {
+        t: n for t, n in term_counts(session.scalars(select(SearchDocument.vector))).items() if n
+    }
+
+
+def test_term_counts_follow_every_change_and_nothing_rolled_back(session, people):
+    owner = people["owner"]
+    first = make_idea(session, owner, title="Renskötsel i fjällen", summary="Samebyar och renar.")
+    make_idea(session, owner, title="Renskötsel", summary="Unga renskötare.")
+    session.commit()
+    stored = _stored_counts(session)
+    assert stored == _counted_from_vectors(session)
+    assert stored["renskötsel"] == 2 and stored["sameby"] == 1 and stored[""] >= 2
+
+    first.summary = "Fiske i fjällen."
+    session.commit()
+    stored = _stored_counts(session)
+    assert stored == _counted_from_vectors(session)
+    assert "sameby" not in stored and stored["fiska"] == 1
+
+    # A savepoint that rolls back, and a transaction that does, count nothing.
+    savepoint = session.begin_nested()
+    first.summary = "Turism i fjällen."
+    session.flush()
+    savepoint.rollback()
+    first.title = "Fiske och renskötsel"
+    session.commit()
+    assert _stored_counts(session) == _counted_from_vectors(session)
+    assert "turism" not in _stored_counts(session)
+    first.summary = "Skoter i fjällen."
+    session.flush()
+    session.rollback()
+    assert _stored_counts(session) == _counted_from_vectors(session)
+
+    # A savepoint that commits counts with its transaction.
+    with session.begin_nested():
+        make_idea(session, owner, title="Skoterleder", summary="Skoter i fjällen.")
+    session.commit()
+    assert _stored_counts(session)["skoter"] == 1
+    assert _stored_counts(session) == _counted_from_vectors(session)
+
+    # Rebuilding everything gives the same counts.
+    before = _stored_counts(session)
+    session.execute(SearchTerm.__table__.delete())
+    reindex(session.connection())
+    assert _stored_counts(session) == before
+
+
+@contextmanager
+def _statements(session) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement)
+
+    engine = session.get_bind().engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def test_similar_ideas_elsewhere_for_the_team_and_only_visible_for_an_actor(session, people):
+    owner, other = people["owner"], people["other"]
+    umea, lycksele, asele = (municipality(session, n) for n in ("Umeå", "Lycksele", "Åsele"))
+    youth = "Unga utan gymnasiebetyg får coachning, praktik och studiebesök hos arbetsgivare."
+    mine = make_idea(
+        session, owner, title="Unga till arbete", summary=youth, municipality_ids=[umea.id]
+    )
+    near = make_idea(
+        session, other, title="Ung framtid", summary=youth, municipality_ids=[lycksele.id]
+    )
+    same_place = make_idea(
+        session, other, title="Unga i Umeå", summary=youth, municipality_ids=[umea.id]
+    )
+    make_idea(
+        session, other, title="Skogsbruk", summary="Maskinförare i skogen.",
+        municipality_ids=[asele.id],
+    )  # fmt: skip
+    session.commit()
+
+    found = similar_to_idea(session, people["support"], mine)
+    assert [s.idea.id for s in found] == [near.id]  # not the same kommun, not itself
+    assert {"ung", "gymnasiebetyg", "praktik"} <= set(found[0].shared)
+    assert 0 < found[0].score <= 1 and [m.name for m in found[0].idea.municipalities] == [
+        "Lycksele"
+    ]
+
+    typed = text_counts(session.connection(), "Unga till jobb", youth)
+    as_owner = similar_ideas(session, owner, typed)
+    assert [s.idea.id for s in as_owner] == [mine.id]  # the others are not the owner's to see
+    as_team = similar_ideas(session, people["support"], typed)
+    assert {s.idea.id for s in as_team} == {mine.id, near.id, same_place.id}
+
+    # The statement count depends on who asks, never on what is found.
+    for actor, expected in ((people["support"], 4), (owner, 3)):
+        for text in (youth, "Ingenting liknande alls här"):
+            counts = text_counts(session.connection(), "", text)
+            with _statements(session) as seen:
+                similar_ideas(session, actor, counts)
+            assert len(seen) == expected, (actor.role, text, seen)
