@@ -35,6 +35,8 @@ class Draft(Base):
     """The application being written for one idea, on one template."""
 
     __tablename__ = "draft"
+    # The drafts edited lately: whether an idea has stalled.
+    __table_args__ = (Index("ix_draft_updated", "updated_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idea_id: Mapped[int] = mapped_column(

@@ -263,7 +263,8 @@ class ProjectIdea(Base):
             name="period_ordered",
         ),
         CheckConstraint("regional_project_id IS NULL OR regional_project_id <> id", name="no_self"),
-        Index("ix_project_idea_stage_changed", "stage", "stage_changed_at"),
+        # Stage and both times: whether an idea has stalled, read from the index alone.
+        Index("ix_project_idea_stage_changed", "stage", "stage_changed_at", "updated_at"),
         # Partial: nearly every idea has no reviewer and no regional project, and a full index
         # of NULLs told the planner (after ANALYZE) that a value matched every row.
         Index(
@@ -399,11 +400,15 @@ class StageChange(Base):
     """One move of an idea from one stage to another, written only by `advance_stage`."""
 
     __tablename__ = "stage_change"
+    __table_args__ = (
+        # An idea's history in order, and the changes of a period, read from the index alone
+        # (the funnel's stays and flows).
+        Index("ix_stage_change_idea_id", "idea_id", "created_at", "id", "to_stage"),
+        Index("ix_stage_change_created", "created_at", "idea_id", "from_stage", "to_stage"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    idea_id: Mapped[int] = mapped_column(
-        ForeignKey("project_idea.id", ondelete="CASCADE"), index=True
-    )
+    idea_id: Mapped[int] = mapped_column(ForeignKey("project_idea.id", ondelete="CASCADE"))
     from_stage: Mapped[Stage | None] = mapped_column(str_enum(Stage, "from_stage"))
     to_stage: Mapped[Stage] = mapped_column(str_enum(Stage, "to_stage"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
@@ -451,7 +456,11 @@ class ActivityLog(Base):
     """Who changed what, and when."""
 
     __tablename__ = "activity_log"
-    __table_args__ = (Index("ix_activity_log_created", "created_at"),)
+    __table_args__ = (
+        Index("ix_activity_log_created", "created_at"),
+        # An idea's latest activity, read from the index alone.
+        Index("ix_activity_log_idea_id", "idea_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(
@@ -460,9 +469,7 @@ class ActivityLog(Base):
     action: Mapped[str] = mapped_column(String(60))
     entity_type: Mapped[str] = mapped_column(String(60))
     entity_id: Mapped[int | None] = mapped_column(Integer)
-    idea_id: Mapped[int | None] = mapped_column(
-        ForeignKey("project_idea.id", ondelete="CASCADE"), index=True
-    )
+    idea_id: Mapped[int | None] = mapped_column(ForeignKey("project_idea.id", ondelete="CASCADE"))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

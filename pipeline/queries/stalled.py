@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -42,12 +42,23 @@ def _latest_sqlite(element: latest_of, compiler, **kw) -> str:
 
 
 def _activity_since(cutoff: dt.datetime, sources: tuple[ActivitySource, ...]) -> ColumnElement:
-    """True when an idea has logged activity, or activity in `sources`, at or after `cutoff`."""
+    """True when an idea has logged activity, or activity in `sources`, at or after `cutoff`.
+
+    Asked as `id IN (the ideas with recent activity)`, each set read once through its
+    timestamp's index: a correlated EXISTS per idea probed the logs once for every open idea,
+    which at national scale was most of the start page.
+    """
     found = [
-        exists().where(ActivityLog.idea_id == ProjectIdea.id, ActivityLog.created_at >= cutoff)
+        ProjectIdea.id.in_(
+            select(ActivityLog.idea_id).where(
+                ActivityLog.created_at >= cutoff, ActivityLog.idea_id.is_not(None)
+            )
+        )
     ]
     for idea_id, stamp in sources:
-        found.append(exists().where(idea_id == ProjectIdea.id, stamp >= cutoff))
+        found.append(
+            ProjectIdea.id.in_(select(idea_id).where(stamp >= cutoff, idea_id.is_not(None)))
+        )
     return or_(*found)
 
 
@@ -71,3 +82,34 @@ def last_activity(sources: tuple[ActivitySource, ...] = ()) -> ColumnElement:
         latest = select(func.max(stamp)).where(idea_id == ProjectIdea.id).scalar_subquery()
         stamps.append(func.coalesce(latest, ProjectIdea.stage_changed_at))
     return latest_of(*stamps)
+
+
+def waited_longest(
+    condition: ColumnElement[bool], sources: tuple[ActivitySource, ...], limit: int
+) -> Select:
+    """A subquery-ready SELECT of (id, last_activity) of the `limit` ideas meeting `condition`
+    whose last activity is oldest, oldest first.
+
+    Computing every stalled idea's last activity to sort them all cost most of a start page
+    at national scale, so the sort is narrowed first, exactly: the `limit` ideas edited
+    longest ago give a bound (the latest of their last activities) that the answer's last
+    activities cannot exceed, and an idea's last activity is never before its stage change or
+    its edit, so only ideas changed and edited by the bound are sorted (read from the index
+    on stage and those two times). With fewer than `limit` ideas, the bound takes them all.
+    """
+    last = last_activity(sources)
+    # Ids only in the probe's sort: a computed column would be computed for every row sorted.
+    probe = (
+        select(ProjectIdea.id)
+        .where(condition)
+        .order_by(ProjectIdea.updated_at, ProjectIdea.id)
+        .limit(limit)
+    )
+    bound = select(func.max(last)).where(ProjectIdea.id.in_(probe)).cte("stalled_bound").c[0]
+    within = select(bound).scalar_subquery()
+    return (
+        select(ProjectIdea.id.label("id"), last.label("last_activity"))
+        .where(condition, ProjectIdea.stage_changed_at <= within, ProjectIdea.updated_at <= within)
+        .order_by(last, ProjectIdea.id)
+        .limit(limit)
+    )

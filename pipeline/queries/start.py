@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from pipeline.models import Call, ProjectIdea, User
 from pipeline.queries.access import ideas_for, require_team
 from pipeline.queries.board import CALLS_CLOSING_WITHIN_DAYS, INBOX_LIMIT, _card_options
-from pipeline.queries.stalled import ActivitySource, last_activity
+from pipeline.queries.stalled import ActivitySource, waited_longest
 from pipeline.queries.stalled import stalled as is_stalled
-from pipeline.stages import FINAL_STAGES, OPEN_STAGES, Stage
+from pipeline.stages import FINAL_STAGES, Stage
 
 
 def my_ideas(session: Session, actor: User, limit: int = 100) -> list[ProjectIdea]:
@@ -71,23 +71,34 @@ def team_inbox(
         ProjectIdea.stage.in_((Stage.REVIEW, Stage.CHANGES_REQUESTED)),
     )
     overdue = and_(ProjectIdea.stage == Stage.CHANGES_REQUESTED, ProjectIdea.changes_due_on < today)
+    # One statement, each count on its own so that each can be read from an index (a count
+    # per condition over one scan of every open idea read the whole table).
     counts = session.execute(
         select(
-            func.count(ProjectIdea.id).filter(in_review),
-            func.count(ProjectIdea.id).filter(new),
-            func.count(ProjectIdea.id).filter(stalled),
-            func.count(ProjectIdea.id).filter(mine),
-            func.count(ProjectIdea.id).filter(overdue),
-        ).where(ProjectIdea.stage.in_(OPEN_STAGES))
+            *(
+                select(func.count(ProjectIdea.id)).where(condition).scalar_subquery()
+                for condition in (in_review, new, stalled, mine, overdue)
+            )
+        )
     ).one()
 
-    def first(condition: ColumnElement[bool], order=ProjectIdea.stage_changed_at):
+    def first(condition: ColumnElement[bool], order=ProjectIdea.stage_changed_at, page=None):
+        # The page of ids first, from the index where there is one, then those ideas whole:
+        # sorting whole rows carried every open idea's texts through the sort.
+        if page is None:
+            key = order.label("key")
+            page = (
+                select(ProjectIdea.id.label("id"), key)
+                .where(condition)
+                .order_by(key, ProjectIdea.id)
+                .limit(limit)
+            )
+        page = page.subquery("page")
         return list(
             session.scalars(
                 select(ProjectIdea)
-                .where(condition)
-                .order_by(order, ProjectIdea.id)
-                .limit(limit)
+                .join(page, page.c.id == ProjectIdea.id)
+                .order_by(page.c[1], page.c.id)
                 .options(*_card_options())
             )
         )
@@ -105,7 +116,7 @@ def team_inbox(
         in_review_count=counts[0],
         new=first(new),
         new_count=counts[1],
-        stalled=first(stalled, last_activity(activity)),
+        stalled=first(stalled, page=waited_longest(stalled, activity, limit)),
         stalled_count=counts[2],
         closing_calls=list(closing),
         stalled_after_days=stalled_after_days,

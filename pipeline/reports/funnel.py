@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from pipeline.models import Organisation, ProjectIdea, StageChange, User
 from pipeline.queries import require_team
-from pipeline.queries.stalled import ActivitySource, last_activity, stalled
+from pipeline.queries.stalled import ActivitySource, stalled, waited_longest
 from pipeline.reports.common import STALLED_LIST_LIMIT, ReportFilters, days_between, median_by
 from pipeline.stages import BOARD_ORDER, Stage
 
@@ -64,7 +64,7 @@ def _history_with_ends(filters: ReportFilters):
     moved = select(StageChange.idea_id).where(
         StageChange.created_at >= start, StageChange.created_at < end
     )
-    return (
+    return _of_filtered_ideas(
         select(
             StageChange.idea_id.label("idea_id"),
             StageChange.to_stage.label("stage"),
@@ -75,12 +75,18 @@ def _history_with_ends(filters: ReportFilters):
                 order_by=(StageChange.created_at, StageChange.id),
             )
             .label("ended"),
-        )
-        .join(ProjectIdea, ProjectIdea.id == StageChange.idea_id)
-        .where(StageChange.idea_id.in_(moved), StageChange.created_at < end)
-        .where(*filters.conditions())
-        .subquery("stays")
-    )
+        ).where(StageChange.idea_id.in_(moved), StageChange.created_at < end),
+        filters.conditions(),
+    ).subquery("stays")
+
+
+def _of_filtered_ideas(query: Select, conditions: list) -> Select:
+    """`query` over stage changes, narrowed to the ideas that meet `conditions`; joined to the
+    ideas only when there are any (every change has its idea, and reading each change's idea
+    row for nothing was most of the funnel at national scale)."""
+    if not conditions:
+        return query
+    return query.join(ProjectIdea, ProjectIdea.id == StageChange.idea_id).where(*conditions)
 
 
 def funnel(
@@ -110,19 +116,19 @@ def funnel(
         rows[stage].now = count
 
     in_period = and_(StageChange.created_at >= start, StageChange.created_at < end)
-    flows = (
+    flows = _of_filtered_ideas(
         select(StageChange.to_stage, func.count(func.distinct(StageChange.idea_id)))
-        .join(ProjectIdea, ProjectIdea.id == StageChange.idea_id)
-        .where(in_period, *conditions)
-        .group_by(StageChange.to_stage)
+        .where(in_period)
+        .group_by(StageChange.to_stage),
+        conditions,
     )
     for stage, count in session.execute(flows):
         rows[stage].entered = count
-    outflows = (
+    outflows = _of_filtered_ideas(
         select(StageChange.from_stage, func.count(func.distinct(StageChange.idea_id)))
-        .join(ProjectIdea, ProjectIdea.id == StageChange.idea_id)
-        .where(in_period, StageChange.from_stage.is_not(None), *conditions)
-        .group_by(StageChange.from_stage)
+        .where(in_period, StageChange.from_stage.is_not(None))
+        .group_by(StageChange.from_stage),
+        conditions,
     )
     for stage, count in session.execute(outflows):
         rows[stage].left = count
@@ -164,13 +170,19 @@ def _stalled_ideas(
     limit: int,
 ) -> list[StalledIdea]:
     """The stalled ideas that have waited longest (at most `limit`)."""
-    last = last_activity(sources).label("last_activity")
+    condition = and_(stalled(now, filters.stalled_after_days, sources), *filters.conditions())
+    page = waited_longest(condition, sources, limit).subquery("page")
     query = (
-        select(ProjectIdea.id, ProjectIdea.title, ProjectIdea.stage, Organisation.name, last)
+        select(
+            ProjectIdea.id,
+            ProjectIdea.title,
+            ProjectIdea.stage,
+            Organisation.name,
+            page.c.last_activity,
+        )
+        .join(page, page.c.id == ProjectIdea.id)
         .outerjoin(Organisation, Organisation.id == ProjectIdea.lead_organisation_id)
-        .where(stalled(now, filters.stalled_after_days, sources), *filters.conditions())
-        .order_by(last, ProjectIdea.id)
-        .limit(limit)
+        .order_by(page.c.last_activity, ProjectIdea.id)
     )
     return [
         StalledIdea(id, title, stage, lead, at, int((now - at).total_seconds() // 86400))

@@ -303,3 +303,24 @@ def test_board_moves_can_skip_guards_added_outside_the_table(session, world):
         stages._EXTRA_GUARDS[key].remove("test_counting_guard")
         stages.GUARDS.pop("test_counting_guard")
     assert key in TRANSITIONS
+
+
+def test_stalled_ideas_come_oldest_activity_first_whatever_their_last_edit(session, world):
+    """The list is narrowed by a bound taken from the ideas edited longest ago; an idea edited
+    long ago but active lately must still sort by its last activity."""
+    now = utcnow()
+    ages = {"Aktiv nyss": (100, 40), "Äldst": (90, None), "Mellan": (80, None), "Yngst": (70, None)}
+    for title, (edited, logged) in ages.items():
+        idea = make_idea(session, world["lead"], title=title)
+        idea.stage_changed_at = idea.updated_at = now - dt.timedelta(days=edited)
+        session.flush()
+        session.execute(
+            update(ActivityLog)
+            .where(ActivityLog.idea_id == idea.id)
+            .values(created_at=now - dt.timedelta(days=logged or edited))
+        )
+    support = world["support"]
+    two = team_inbox(session, support, now=now, stalled_after_days=30, limit=2)
+    assert [i.title for i in two.stalled] == ["Äldst", "Mellan"] and two.stalled_count == 4
+    every = team_inbox(session, support, now=now, stalled_after_days=30, limit=10)
+    assert [i.title for i in every.stalled] == ["Äldst", "Mellan", "Yngst", "Aktiv nyss"]
