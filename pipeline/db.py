@@ -33,6 +33,9 @@ def normalise_url(url: str) -> str:
     return url
 
 
+POSTGRESQL_RANDOM_PAGE_COST = 1.1
+
+
 def make_engine(url: str, **kwargs: object) -> Engine:
     """Create an engine; SQLite gets foreign keys and a busy timeout, PostgreSQL pre-ping."""
     url = normalise_url(url)
@@ -48,7 +51,20 @@ def make_engine(url: str, **kwargs: object) -> Engine:
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _postgresql_settings(dbapi_connection, _record):  # pragma: no cover - driver hook
+        # PostgreSQL's default random_page_cost (4.0) models spinning disks; on SSDs or a
+        # cached database its own documentation suggests about 1.1. With the default, a search
+        # for a word in a fifth of 100,000 ideas read the whole index table sequentially and
+        # unpacked every document's tsvector (685 ms) instead of using its GIN index (139 ms).
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"SET random_page_cost = {POSTGRESQL_RANDOM_PAGE_COST}")
+        cursor.close()
+        dbapi_connection.commit()
+
+    return engine
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -296,14 +296,25 @@ def list_ideas(
     page = min(max(1, page), pages)
     key = SORTS[sort]
     flip = descending != (sort in _REVERSED_SORTS)
-    order = [key.desc() if flip else key.asc(), ProjectIdea.id.desc() if flip else ProjectIdea.id]
-    query = (
-        select(ProjectIdea)
+
+    def ordered(by, idea_id):
+        return [by.desc() if flip else by.asc(), idea_id.desc() if flip else idea_id.asc()]
+
+    # The page's ids first, sorted on the key alone, then those ideas whole: sorting whole
+    # rows carried every idea's texts through the sort (400 ms a page at national scale).
+    ids = (
+        select(ProjectIdea.id.label("id"), key.label("key"))
         .outerjoin(Organisation, Organisation.id == ProjectIdea.lead_organisation_id)
         .where(*conditions)
-        .order_by(*order)
+        .order_by(*ordered(key, ProjectIdea.id))
         .limit(size)
         .offset((page - 1) * size)
+        .subquery("page")
+    )
+    query = (
+        select(ProjectIdea)
+        .join(ids, ids.c.id == ProjectIdea.id)
+        .order_by(*ordered(ids.c.key, ids.c.id))
         .options(*_card_options())
     )
     return Page(list(session.scalars(query)), total, page, size)
