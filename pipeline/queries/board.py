@@ -185,9 +185,7 @@ def board_columns(
     conditions = filters.conditions()
     counts = dict(
         session.execute(
-            select(ProjectIdea.stage, func.count(ProjectIdea.id))
-            .where(*conditions)
-            .group_by(ProjectIdea.stage)
+            select(ProjectIdea.stage, func.count()).where(*conditions).group_by(ProjectIdea.stage)
         ).all()
     )
     order = (ProjectIdea.stage_changed_at, ProjectIdea.id)
@@ -291,7 +289,7 @@ def list_ideas(
     if sort not in SORTS:
         sort = "updated"
     conditions = [visible_to(actor), *filters.conditions()]
-    total = session.scalar(select(func.count(ProjectIdea.id)).where(*conditions)) or 0
+    total = session.scalar(select(func.count()).select_from(ProjectIdea).where(*conditions)) or 0
     pages = max(1, -(-total // size))
     page = min(max(1, page), pages)
     key = SORTS[sort]

@@ -76,7 +76,7 @@ def team_inbox(
     counts = session.execute(
         select(
             *(
-                select(func.count(ProjectIdea.id)).where(condition).scalar_subquery()
+                select(func.count()).select_from(ProjectIdea).where(condition).scalar_subquery()
                 for condition in (in_review, new, stalled, mine, overdue)
             )
         )

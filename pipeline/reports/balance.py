@@ -161,9 +161,9 @@ def balance(session: Session, actor: User, filters: ReportFilters) -> Balance:
             row.esf_granted += granted
 
     without = session.scalar(
-        select(func.count(ProjectIdea.id)).where(
-            ProjectIdea.stage.in_(ACTIVE_STAGES), ProjectIdea.esf_share.is_(None), *conditions
-        )
+        select(func.count())
+        .select_from(ProjectIdea)
+        .where(ProjectIdea.stage.in_(ACTIVE_STAGES), ProjectIdea.esf_share.is_(None), *conditions)
     )
     return Balance(list(rows.values()), _org_types(session, conditions), filters, without)
 

@@ -109,9 +109,7 @@ def funnel(
     rows = {stage: FunnelRow(stage) for stage in BOARD_ORDER}
 
     for stage, count in session.execute(
-        select(ProjectIdea.stage, func.count(ProjectIdea.id))
-        .where(*conditions)
-        .group_by(ProjectIdea.stage)
+        select(ProjectIdea.stage, func.count()).where(*conditions).group_by(ProjectIdea.stage)
     ):
         rows[stage].now = count
 
@@ -147,7 +145,7 @@ def funnel(
 
     stalled_condition = stalled(now, filters.stalled_after_days, activity)
     for stage, count in session.execute(
-        select(ProjectIdea.stage, func.count(ProjectIdea.id))
+        select(ProjectIdea.stage, func.count())
         .where(stalled_condition, *conditions)
         .group_by(ProjectIdea.stage)
     ):
