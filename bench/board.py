@@ -69,7 +69,13 @@ def run(label: str, url: str, count: int, runs: int) -> bool:
     support_id = fill(url, count)
     print(f"\n{label}: {count} ideas inserted in {time.perf_counter() - started:.1f} s")
     app = create_app(
-        {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench", "REDIS_URL": None}
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench",
+            "REDIS_URL": None,
+            "GC_FREEZE": True,  # as a served app does (web._freeze_long_lived_objects)
+        }
     )
     client = app.test_client()
     with app.test_request_context(environ_base=client.environ_base):

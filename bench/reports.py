@@ -59,7 +59,13 @@ def measure(url: str, runs: int) -> list[tuple[str, float, float]]:
     from web.extensions import login_manager
 
     app = create_app(
-        {"TESTING": True, "DATABASE_URL": url, "REDIS_URL": None, "SECRET_KEY": "bench"}
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "REDIS_URL": None,
+            "SECRET_KEY": "bench",
+            "GC_FREEZE": True,  # as a served app does (web._freeze_long_lived_objects)
+        }
     )
     with app.app_context():
         user_id = (

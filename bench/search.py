@@ -77,7 +77,13 @@ def run(label: str, url: str, count: int, runs: int) -> bool:
     elapsed = time.perf_counter() - started
     print(f"\n{label}: {count} ideas and their search index in {elapsed:.1f} s")
     app = create_app(
-        {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench", "REDIS_URL": None}
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench",
+            "REDIS_URL": None,
+            "GC_FREEZE": True,  # as a served app does (web._freeze_long_lived_objects)
+        }
     )
     client = signed_in(app, support_id)
     actor = signed_in(app, add_actor(url))

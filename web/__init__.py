@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import sys
@@ -95,4 +96,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     for part in parts:
         part.init_app(app)
+    if app.config.get("GC_FREEZE", not app.config["TESTING"]):
+        _freeze_long_lived_objects()
     return app
+
+
+def _freeze_long_lived_objects() -> None:
+    """Keep what lives as long as the app out of Python's full garbage collections.
+
+    The language tables and everything the app loaded are a few hundred thousand objects; a
+    full collection walked them all, a 150 ms pause every few requests (a board's p95 three
+    times its median at national scale). `gc.freeze()` moves them to a generation that the
+    collector leaves alone, as the Python documentation suggests for servers; tests, which
+    build many apps in one process, leave it off so that old apps can still be collected.
+    Once per process: a server builds one app, and freezing again would only pin garbage.
+    """
+    if gc.get_freeze_count() == 0:
+        gc.collect()
+        gc.freeze()
