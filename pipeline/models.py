@@ -265,6 +265,8 @@ class ProjectIdea(Base):
         CheckConstraint("regional_project_id IS NULL OR regional_project_id <> id", name="no_self"),
         # Stage and both times: whether an idea has stalled, read from the index alone.
         Index("ix_project_idea_stage_changed", "stage", "stage_changed_at", "updated_at"),
+        # The ideas edited longest ago (the stalled list's bound) and the list by last edit.
+        Index("ix_project_idea_updated", "updated_at", "stage", "stage_changed_at"),
         # Partial: nearly every idea has no reviewer and no regional project, and a full index
         # of NULLs told the planner (after ANALYZE) that a value matched every row.
         Index(

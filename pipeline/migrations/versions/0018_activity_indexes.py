@@ -8,7 +8,8 @@ At 100,000 ideas the team's start page and the funnel report read every open ide
 decide whether it had stalled, probed the logs once per idea, and read every stage change's
 idea row. These indexes let them read the same answers from indexes alone:
 
-* project_idea (stage, stage_changed_at, updated_at), replacing (stage, stage_changed_at);
+* project_idea (stage, stage_changed_at, updated_at), replacing (stage, stage_changed_at),
+  and project_idea (updated_at, stage, stage_changed_at), for the ideas edited longest ago;
 * activity_log (idea_id, created_at), replacing (idea_id);
 * draft (updated_at), for the drafts edited lately;
 * stage_change (idea_id, created_at, id, to_stage), replacing (idea_id), and
@@ -33,6 +34,12 @@ INDEXES = (
         "ix_project_idea_stage_changed",
         ["stage", "stage_changed_at"],
         ["stage", "stage_changed_at", "updated_at"],
+    ),
+    (
+        "project_idea",
+        "ix_project_idea_updated",
+        None,
+        ["updated_at", "stage", "stage_changed_at"],
     ),
     ("activity_log", "ix_activity_log_idea_id", ["idea_id"], ["idea_id", "created_at"]),
     ("draft", "ix_draft_updated", None, ["updated_at"]),
