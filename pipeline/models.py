@@ -267,6 +267,14 @@ class ProjectIdea(Base):
         Index("ix_project_idea_stage_changed", "stage", "stage_changed_at", "updated_at"),
         # The ideas edited longest ago (the stalled list's bound) and the list by last edit.
         Index("ix_project_idea_updated", "updated_at", "stage", "stage_changed_at"),
+        # The few regional projects by title (the list's "gather" choices), not every idea.
+        Index(
+            "ix_project_idea_regional_title",
+            "title",
+            "id",
+            sqlite_where=text("is_regional IS 1"),
+            postgresql_where=text("is_regional IS true"),
+        ),
         # Partial: nearly every idea has no reviewer and no regional project, and a full index
         # of NULLs told the planner (after ANALYZE) that a value matched every row.
         Index(

@@ -12,6 +12,7 @@ from tests.pipeline.test_migration_0016 import IDEA
 AFTER = {
     ("project_idea", "ix_project_idea_stage_changed"): ["stage", "stage_changed_at", "updated_at"],
     ("project_idea", "ix_project_idea_updated"): ["updated_at", "stage", "stage_changed_at"],
+    ("project_idea", "ix_project_idea_regional_title"): ["title", "id"],
     ("activity_log", "ix_activity_log_idea_id"): ["idea_id", "created_at"],
     ("draft", "ix_draft_updated"): ["updated_at"],
     ("stage_change", "ix_stage_change_idea_id"): ["idea_id", "created_at", "id", "to_stage"],
@@ -25,6 +26,7 @@ AFTER = {
 BEFORE = {
     ("project_idea", "ix_project_idea_stage_changed"): ["stage", "stage_changed_at"],
     ("project_idea", "ix_project_idea_updated"): None,
+    ("project_idea", "ix_project_idea_regional_title"): None,
     ("activity_log", "ix_activity_log_idea_id"): ["idea_id"],
     ("draft", "ix_draft_updated"): None,
     ("stage_change", "ix_stage_change_idea_id"): ["idea_id"],

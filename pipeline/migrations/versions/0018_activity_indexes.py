@@ -9,7 +9,8 @@ decide whether it had stalled, probed the logs once per idea, and read every sta
 idea row. These indexes let them read the same answers from indexes alone:
 
 * project_idea (stage, stage_changed_at, updated_at), replacing (stage, stage_changed_at),
-  and project_idea (updated_at, stage, stage_changed_at), for the ideas edited longest ago;
+  project_idea (updated_at, stage, stage_changed_at), for the ideas edited longest ago, and
+  project_idea (title, id) of the regional projects only, for the list's choices of them;
 * activity_log (idea_id, created_at), replacing (idea_id);
 * draft (updated_at), for the drafts edited lately;
 * stage_change (idea_id, created_at, id, to_stage), replacing (idea_id), and
@@ -20,6 +21,7 @@ No data changes; downgrading restores the previous indexes.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
@@ -58,14 +60,25 @@ INDEXES = (
 )
 
 
+REGIONAL = "ix_project_idea_regional_title"
+
+
 def upgrade() -> None:
     for table, name, before, after in INDEXES:
         if before is not None:
             op.drop_index(name, table_name=table)
         op.create_index(name, table, after)
+    op.create_index(
+        REGIONAL,
+        "project_idea",
+        ["title", "id"],
+        sqlite_where=sa.text("is_regional IS 1"),
+        postgresql_where=sa.text("is_regional IS true"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(REGIONAL, table_name="project_idea")
     for table, name, before, _after in reversed(INDEXES):
         op.drop_index(name, table_name=table)
         if before is not None:
