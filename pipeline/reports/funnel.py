@@ -138,7 +138,9 @@ def funnel(
         .where(stays.c.ended.is_not(None), stays.c.ended >= start, stays.c.ended < end)
         .subquery("ended_stays")
     )
-    for stage, median, count in session.execute(median_by(ended.c.days, ended.c.stage, ended)):
+    dialect = session.get_bind().dialect.name
+    medians = median_by(ended.c.days, ended.c.stage, ended, dialect)
+    for stage, median, count in session.execute(medians):
         row = rows[Stage(stage)]
         row.median_days = round(float(median), 1)
         row.stays = int(count)
