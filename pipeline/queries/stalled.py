@@ -41,25 +41,25 @@ def _latest_sqlite(element: latest_of, compiler, **kw) -> str:
     return f"max({compiler.process(element.clauses, **kw)})"
 
 
-def _activity_since(cutoff: dt.datetime, sources: tuple[ActivitySource, ...]) -> ColumnElement:
-    """True when an idea has logged activity, or activity in `sources`, at or after `cutoff`.
-
-    Asked as `id IN (the ideas with recent activity)`, each set read once through its
-    timestamp's index: a correlated EXISTS per idea probed the logs once for every open idea,
-    which at national scale was most of the start page.
-    """
+def _recently_active(cutoff: dt.datetime, sources: tuple[ActivitySource, ...]) -> list[Select]:
+    """The ids of the ideas with logged activity, or activity in `sources`, since `cutoff`:
+    each set read once through its timestamp's index, where a correlated EXISTS per idea
+    probed the logs once for every open idea (most of the start page at national scale)."""
     found = [
-        ProjectIdea.id.in_(
-            select(ActivityLog.idea_id).where(
-                ActivityLog.created_at >= cutoff, ActivityLog.idea_id.is_not(None)
-            )
+        select(ActivityLog.idea_id).where(
+            ActivityLog.created_at >= cutoff, ActivityLog.idea_id.is_not(None)
         )
     ]
     for idea_id, stamp in sources:
-        found.append(
-            ProjectIdea.id.in_(select(idea_id).where(stamp >= cutoff, idea_id.is_not(None)))
-        )
-    return or_(*found)
+        found.append(select(idea_id).where(stamp >= cutoff, idea_id.is_not(None)))
+    return found
+
+
+def _quiet(cutoff: dt.datetime) -> ColumnElement[bool]:
+    """In a stage that can stall, with no stage change and no edit since `cutoff`."""
+    return ProjectIdea.stage.in_(STALLABLE_STAGES) & (
+        (ProjectIdea.stage_changed_at < cutoff) & (ProjectIdea.updated_at < cutoff)
+    )
 
 
 def stalled(
@@ -67,11 +67,8 @@ def stalled(
 ) -> ColumnElement[bool]:
     """WHERE clause on ProjectIdea: the idea has stalled (see the module's docstring)."""
     cutoff = now - dt.timedelta(days=after_days)
-    return ProjectIdea.stage.in_(STALLABLE_STAGES) & (
-        (ProjectIdea.stage_changed_at < cutoff)
-        & (ProjectIdea.updated_at < cutoff)
-        & ~_activity_since(cutoff, sources)
-    )
+    active = [ProjectIdea.id.in_(ids) for ids in _recently_active(cutoff, sources)]
+    return _quiet(cutoff) & ~or_(*active)
 
 
 def last_activity(sources: tuple[ActivitySource, ...] = ()) -> ColumnElement:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import inspect, text
 
 from pipeline.db import make_engine
@@ -15,14 +14,6 @@ IDEA = (
     "is_regional, created_at, updated_at) VALUES (7, 'Vägen in', 'Sammanfattning', '', '', '', "
     "1, 2, 3, '', 100, 50, '', '', '', 'idea', :t, false, :t, :t)"
 )
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'm.db'}"
-    else:
-        yield request.getfixturevalue("empty_postgres_url")
 
 
 def test_0006_up_and_down_keeps_every_idea(url):

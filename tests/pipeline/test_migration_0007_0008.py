@@ -3,7 +3,6 @@ idea's reviewer and Komplettering due date) go up and down with the data kept.""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import inspect, text
 
 from pipeline.db import make_engine
@@ -30,14 +29,6 @@ SIGN_OFF = (
     "INSERT INTO sign_off (id, draft_id, revision_number, created_at, revoked_at) "
     "VALUES (:id, :draft, :n, :at, :revoked)"
 )
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'm.db'}"
-    else:
-        yield request.getfixturevalue("empty_postgres_url")
 
 
 def _idea(conn, id_, title, figures=(1, 2, 3, 100, 50)):

@@ -30,14 +30,6 @@ NOTICE = (
 )
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'm.db'}"
-    else:
-        yield request.getfixturevalue("empty_postgres_url")
-
-
 def test_0010_adds_the_tables_and_keeps_the_data_up_and_down(url):
     upgrade(url, "0009")
     engine = make_engine(url)

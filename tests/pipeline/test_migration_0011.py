@@ -3,7 +3,6 @@ kept, and downgrading gives the old forms back, with every row kept."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import text
 
 from pipeline import programme_areas
@@ -34,14 +33,6 @@ IDEAS = [
     ("Z", None, None, "Z"),
     ("", None, None, ""),
 ]  # fmt: skip
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'm.db'}"
-    else:
-        yield request.getfixturevalue("empty_postgres_url")
 
 
 def _areas(conn, table: str) -> list[tuple]:

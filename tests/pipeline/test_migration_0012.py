@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -24,14 +23,6 @@ ROW = (
     "message_sv, message_en) VALUES (:run, :rule_id, :principle, :severity, :section, "
     ":message_sv, :message_en)"
 )
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'm.db'}"
-    else:
-        yield request.getfixturevalue("empty_postgres_url")
 
 
 def _result() -> dict:

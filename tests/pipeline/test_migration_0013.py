@@ -3,7 +3,6 @@ drafts and comments with the registered indexer, and goes down with every idea k
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import inspect, text
 
 from drafting.search.index import install_hooks
@@ -17,14 +16,6 @@ REVISION = (
     "VALUES (:draft, 'syfte', :n, :text, 'editor', :at)"
 )
 COMMENT = "INSERT INTO comment (idea_id, body, visibility, created_at) VALUES (1, :body, :v, :at)"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'm.db'}"
-    else:
-        yield request.getfixturevalue("empty_postgres_url")
 
 
 def _match(conn, word: str, column: str = "doc_shared") -> list[int]:

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from sqlalchemy import inspect, text
 
 from pipeline.db import make_engine
 from pipeline.migrate import downgrade, upgrade
 from tests.pipeline.test_migration_0007_0008 import DRAFT, REVISION, T, _idea
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'm.db'}"
-    else:
-        yield request.getfixturevalue("empty_postgres_url")
 
 
 def test_0014_keeps_drafts_and_budgets(url):

@@ -33,14 +33,6 @@ EXAMPLE = (
 )
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'm.db'}"
-    else:
-        yield request.getfixturevalue("empty_postgres_url")
-
-
 def _texts(conn) -> list[tuple]:
     return [
         tuple(r)

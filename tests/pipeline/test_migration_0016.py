@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import inspect, text
 
 from pipeline.db import make_engine
@@ -14,14 +13,6 @@ IDEA = (
     "is_regional, created_at, updated_at) VALUES (:id, :title, '', '', '', '', '', '', '', '', "
     "'idea', :at, false, :at, :at)"
 )
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'm.db'}"
-    else:
-        yield request.getfixturevalue("empty_postgres_url")
 
 
 def _state(url: str) -> tuple[bool, list[tuple]]:

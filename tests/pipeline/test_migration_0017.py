@@ -3,7 +3,6 @@ narrow similarity index, makes two indexes partial, and goes back with every ide
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import inspect, text
 
 from drafting.search.index import install_hooks
@@ -13,14 +12,6 @@ from pipeline.search import term_counts
 from tests.pipeline.test_migration_0007_0008 import _idea
 
 PARTIAL = {"ix_project_idea_reviewer", "ix_project_idea_regional_project_id"}
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'm.db'}"
-    else:
-        yield request.getfixturevalue("empty_postgres_url")
 
 
 def _partial(engine) -> set[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import inspect, text
 
 from pipeline.db import make_engine
@@ -32,14 +31,6 @@ BEFORE = {
     ("stage_change", "ix_stage_change_idea_id"): ["idea_id"],
     ("stage_change", "ix_stage_change_created"): None,
 }
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'm.db'}"
-    else:
-        yield request.getfixturevalue("empty_postgres_url")
 
 
 def _state(url: str) -> tuple[dict, list]:
