@@ -124,9 +124,19 @@ def reindex(connection: Connection, idea_ids: Sequence[int] | None = None) -> bo
 TERM_CHUNK = 5_000
 
 
+def parse_vector(vector: str) -> dict[str, int]:
+    """The stored "term:n term:n" vector as a dict."""
+    counts = {}
+    for item in vector.split():
+        term, _, n = item.rpartition(":")
+        if term:
+            counts[term] = int(n) if n.isdigit() else 1
+    return counts
+
+
 def vector_terms(vector: str) -> set[str]:
     """The terms of a stored "term:n term:n" vector."""
-    return {item.rpartition(":")[0] for item in vector.split()} - {""}
+    return set(parse_vector(vector))
 
 
 def term_counts(vectors: Iterable[str]) -> Counter:

@@ -28,11 +28,11 @@ from sqlalchemy.orm import Session, SessionTransaction, aliased
 from drafting.models import Draft, SectionComment, SectionRevision
 from drafting.search.normalise import normalise_many
 from pipeline.models import Comment, Municipality, ProjectIdea, Visibility
-from pipeline.queries.search import parse_vector
 from pipeline.search import (
     SearchDocument,
     SearchTerm,
     apply_term_counts,
+    parse_vector,
     register_indexer,
     term_counts,
 )

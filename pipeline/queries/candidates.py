@@ -21,8 +21,7 @@ from sqlalchemy.orm import Session
 from pipeline.models import Municipality, ProjectIdea, User, idea_municipality
 from pipeline.queries.access import require_team
 from pipeline.queries.board import _card_options
-from pipeline.queries.search import parse_vector
-from pipeline.search import SearchDocument
+from pipeline.search import SearchDocument, parse_vector
 from pipeline.stages import Stage
 
 POOL = 400

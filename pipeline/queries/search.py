@@ -20,6 +20,7 @@ from pipeline.search import (
     document_frequencies,
     joined,
     match_and_rank,
+    parse_vector,
 )
 
 SEARCH_PAGE_SIZE = 20
@@ -131,16 +132,6 @@ class Similar:
     idea: ProjectIdea
     score: float
     shared: list[str]
-
-
-def parse_vector(vector: str) -> dict[str, int]:
-    """The stored "term:n term:n" vector as a dict."""
-    counts = {}
-    for item in vector.split():
-        term, _, n = item.rpartition(":")
-        if term:
-            counts[term] = int(n) if n.isdigit() else 1
-    return counts
 
 
 def _weights(counts: dict[str, int], df: dict[str, int], total: int) -> dict[str, float]:
