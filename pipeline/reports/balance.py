@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pipeline.models import (
@@ -17,7 +17,7 @@ from pipeline.models import (
     idea_municipality,
 )
 from pipeline.queries import require_team
-from pipeline.reports.common import ACTIVE_STAGES, ReportFilters
+from pipeline.reports.common import ACTIVE_STAGES, ReportFilters, of_filtered_ideas
 from pipeline.stages import Stage
 
 
@@ -77,15 +77,6 @@ def _money_columns() -> tuple:
     )
 
 
-def _of_filtered_ideas(query: Select, conditions: list) -> Select:
-    """`query` over partner roles, narrowed to the ideas that meet `conditions`; joined to the
-    ideas only when there are any (every role has its idea, and reading each role's idea row
-    for nothing cost a third of the report at national scale)."""
-    if not conditions:
-        return query
-    return query.join(ProjectIdea, ProjectIdea.id == IdeaPartner.idea_id).where(*conditions)
-
-
 def _labelled(columns: tuple, *names: str) -> list:
     return [c.label(n) for c, n in zip(columns, names, strict=True)]
 
@@ -122,13 +113,14 @@ def balance(session: Session, actor: User, filters: ReportFilters) -> Balance:
         .group_by(Organisation.municipality_id)
         .subquery("led")
     )
-    partnered = _of_filtered_ideas(
+    partnered = of_filtered_ideas(
         select(
             Organisation.municipality_id.label("municipality_id"),
             func.count(func.distinct(IdeaPartner.idea_id)).label("n"),
         )
         .join(IdeaPartner, IdeaPartner.organisation_id == Organisation.id)
         .group_by(Organisation.municipality_id),
+        IdeaPartner.idea_id,
         conditions,
     ).subquery("partnered")
     rows: dict[int, BalanceRow] = {}
@@ -184,10 +176,11 @@ def _org_types(session: Session, conditions: list) -> list[BalanceRow]:
         row.esf_planned += planned
         row.esf_applied += applied
         row.esf_granted += granted
-    partner = _of_filtered_ideas(
+    partner = of_filtered_ideas(
         select(Organisation.type, func.count(func.distinct(IdeaPartner.idea_id)))
         .join(IdeaPartner, IdeaPartner.organisation_id == Organisation.id)
         .group_by(Organisation.type),
+        IdeaPartner.idea_id,
         conditions,
     )
     for org_type, count in session.execute(partner):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Float, func, or_, select
+from sqlalchemy import ColumnElement, Float, Select, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from pipeline.models import ProjectIdea
 from pipeline.queries import IdeaFilters
 from pipeline.queries.stalled import (  # noqa: F401  (the reports' names for them)
     STALLABLE_STAGES,
@@ -84,6 +85,16 @@ def median_by(value: ColumnElement, key: ColumnElement, source, dialect: str = "
         .where(middle)
         .group_by(ranked.c.key)
     )
+
+
+def of_filtered_ideas(query: Select, idea_id: ColumnElement, conditions: list) -> Select:
+    """`query` over rows that belong to an idea (`idea_id`), narrowed to the ideas meeting
+    `conditions`: joined to the ideas only when there are any. Every such row has its idea, and
+    reading each row's idea for nothing was most of the funnel's flows and a third of the
+    regional balance at national scale."""
+    if not conditions:
+        return query
+    return query.join(ProjectIdea, ProjectIdea.id == idea_id).where(*conditions)
 
 
 # --- Filters -----------------------------------------------------------------------------------

@@ -5,13 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from pipeline.models import Organisation, ProjectIdea, StageChange, User
 from pipeline.queries import require_team
 from pipeline.queries.stalled import ActivitySource, stalled, waited_longest
-from pipeline.reports.common import STALLED_LIST_LIMIT, ReportFilters, days_between, median_by
+from pipeline.reports.common import (
+    STALLED_LIST_LIMIT,
+    ReportFilters,
+    days_between,
+    median_by,
+    of_filtered_ideas,
+)
 from pipeline.stages import BOARD_ORDER, Stage
 
 
@@ -64,7 +70,7 @@ def _history_with_ends(filters: ReportFilters):
     moved = select(StageChange.idea_id).where(
         StageChange.created_at >= start, StageChange.created_at < end
     )
-    return _of_filtered_ideas(
+    return of_filtered_ideas(
         select(
             StageChange.idea_id.label("idea_id"),
             StageChange.to_stage.label("stage"),
@@ -76,17 +82,9 @@ def _history_with_ends(filters: ReportFilters):
             )
             .label("ended"),
         ).where(StageChange.idea_id.in_(moved), StageChange.created_at < end),
+        StageChange.idea_id,
         filters.conditions(),
     ).subquery("stays")
-
-
-def _of_filtered_ideas(query: Select, conditions: list) -> Select:
-    """`query` over stage changes, narrowed to the ideas that meet `conditions`; joined to the
-    ideas only when there are any (every change has its idea, and reading each change's idea
-    row for nothing was most of the funnel at national scale)."""
-    if not conditions:
-        return query
-    return query.join(ProjectIdea, ProjectIdea.id == StageChange.idea_id).where(*conditions)
 
 
 def funnel(
@@ -114,18 +112,20 @@ def funnel(
         rows[stage].now = count
 
     in_period = and_(StageChange.created_at >= start, StageChange.created_at < end)
-    flows = _of_filtered_ideas(
+    flows = of_filtered_ideas(
         select(StageChange.to_stage, func.count(func.distinct(StageChange.idea_id)))
         .where(in_period)
         .group_by(StageChange.to_stage),
+        StageChange.idea_id,
         conditions,
     )
     for stage, count in session.execute(flows):
         rows[stage].entered = count
-    outflows = _of_filtered_ideas(
+    outflows = of_filtered_ideas(
         select(StageChange.from_stage, func.count(func.distinct(StageChange.idea_id)))
         .where(in_period, StageChange.from_stage.is_not(None))
         .group_by(StageChange.from_stage),
+        StageChange.idea_id,
         conditions,
     )
     for stage, count in session.execute(outflows):
