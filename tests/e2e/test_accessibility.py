@@ -102,7 +102,10 @@ def test_form_with_errors_has_no_serious_axe_violations(page, live_server, lang)
     page.fill("#name", "")
     page.fill("#opens", "2026-05-01")
     page.fill("#closes", "2026-04-01")
-    page.click("main button[type=submit]")
+    # The summary takes focus on DOMContentLoaded (a deferred script): wait for the page to
+    # load, as the keyboard tests do, instead of reading focus while the script is pending.
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
     summary = page.locator("#error-summary")
     assert summary.is_visible()
     assert page.evaluate("document.activeElement.id") == "error-summary"
