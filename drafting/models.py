@@ -204,7 +204,10 @@ class CheckFinding(Base):
     """One finding of a check run: the one copy, as a row the portfolio counts in SQL."""
 
     __tablename__ = "check_finding"
-    __table_args__ = (Index("ix_check_finding_run", "check_run_id", "severity"),)
+    # Covering: the common findings are counted from the index alone (migration 0019).
+    __table_args__ = (
+        Index("ix_check_finding_run", "check_run_id", "severity", "rule_id", "principle", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     check_run_id: Mapped[int] = mapped_column(ForeignKey("check_run.id", ondelete="CASCADE"))
