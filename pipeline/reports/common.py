@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Float, Select, func, or_, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import ColumnElement, Select
 
 from pipeline.models import ProjectIdea
 from pipeline.queries import IdeaFilters
@@ -25,66 +23,6 @@ ACTIVE_STAGES = frozenset(BOARD_ORDER) - INACTIVE_STAGES
 NOT_PLANNED_STAGES = frozenset({Stage.WITHDRAWN, Stage.REJECTED})
 STALLED_LIST_LIMIT = 25
 DEFAULT_PERIOD_DAYS = 365
-
-
-# --- Dialect helpers ---------------------------------------------------------------------------
-
-
-class days_between(FunctionElement):  # noqa: N801 - reads like the SQL function it stands for
-    """The number of days (fractional) from the first timestamp to the second."""
-
-    type = Float()
-    inherit_cache = True
-    name = "days_between"
-
-
-@compiles(days_between)
-def _days_between_default(element: days_between, compiler, **kw) -> str:
-    start, end = list(element.clauses)
-    return (
-        f"(EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - "
-        f"{compiler.process(start, **kw)})) / 86400.0)"
-    )
-
-
-@compiles(days_between, "sqlite")
-def _days_between_sqlite(element: days_between, compiler, **kw) -> str:
-    start, end = list(element.clauses)
-    return (
-        f"(julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)}))"
-    )
-
-
-def median_by(value: ColumnElement, key: ColumnElement, source, dialect: str = "sqlite") -> tuple:
-    """A SELECT of (key, median of value, count) over `source`.
-
-    PostgreSQL has percentile_cont(0.5), one sort per group. Elsewhere each group's rows are
-    numbered in value order and the median is the mean of the middle one or two rows (the
-    same number; SQLite has no ordered-set aggregates). The windows cost PostgreSQL 700 ms
-    over a year of stays at national scale.
-    """
-    if dialect == "postgresql":
-        return (
-            select(key, func.percentile_cont(0.5).within_group(value), func.count())
-            .select_from(source)
-            .group_by(key)
-        )
-    ranked = select(
-        key.label("key"),
-        value.label("value"),
-        func.row_number().over(partition_by=key, order_by=value).label("rn"),
-        func.count().over(partition_by=key).label("n"),
-    ).select_from(source)
-    ranked = ranked.subquery()
-    middle = or_(
-        ranked.c.rn == (ranked.c.n + 1) // 2,
-        ranked.c.rn == (ranked.c.n + 2) // 2,
-    )
-    return (
-        select(ranked.c.key, func.avg(ranked.c.value), func.max(ranked.c.n))
-        .where(middle)
-        .group_by(ranked.c.key)
-    )
 
 
 def of_filtered_ideas(query: Select, idea_id: ColumnElement, conditions: list) -> Select:

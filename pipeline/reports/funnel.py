@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from pipeline.models import Organisation, ProjectIdea, StageChange, User
@@ -14,8 +14,6 @@ from pipeline.queries.stalled import ActivitySource, stalled, waited_longest
 from pipeline.reports.common import (
     STALLED_LIST_LIMIT,
     ReportFilters,
-    days_between,
-    median_by,
     of_filtered_ideas,
 )
 from pipeline.stages import BOARD_ORDER, Stage
@@ -61,30 +59,45 @@ class Funnel:
         return sum(r.now for r in self.rows)
 
 
-def _history_with_ends(filters: ReportFilters):
-    """Every stay in a stage: the idea, the stage, when it began and when it ended (or NULL).
+def _stay_medians(
+    session: Session, filters: ReportFilters, conditions: list, stays: dict[Stage, int]
+) -> dict[Stage, float]:
+    """Median days of the stays in each stage that ended in the period; `stays` is how many
+    ended per stage (counted with the outflows).
 
-    Only ideas with a stage change in the period are windowed, and only changes before its end.
+    A stay ends with the next stage change, which carries its length (`stay_days`, kept by the
+    database). Each stage's middle one or two stays are read by walking the index of stays in
+    order of length (from_stage, stay_days, created_at) to the middle: one statement whatever
+    the number of stages. Pairing each change with the next in a window and sorting the stays
+    took SQLite 1.5 s over a year of 100,000 ideas' history.
     """
     start, end = filters.period
-    moved = select(StageChange.idea_id).where(
-        StageChange.created_at >= start, StageChange.created_at < end
+    ended = (
+        StageChange.created_at >= start,
+        StageChange.created_at < end,
+        StageChange.stay_days.is_not(None),
     )
-    return of_filtered_ideas(
-        select(
-            StageChange.idea_id.label("idea_id"),
-            StageChange.to_stage.label("stage"),
-            StageChange.created_at.label("began"),
-            func.lead(StageChange.created_at)
-            .over(
-                partition_by=StageChange.idea_id,
-                order_by=(StageChange.created_at, StageChange.id),
+    middles = []
+    for stage, count in stays.items():
+        if not count:
+            continue
+        middle = (
+            of_filtered_ideas(
+                select(StageChange.stay_days.label("days")).where(
+                    *ended, StageChange.from_stage == stage
+                ),
+                StageChange.idea_id,
+                conditions,
             )
-            .label("ended"),
-        ).where(StageChange.idea_id.in_(moved), StageChange.created_at < end),
-        StageChange.idea_id,
-        filters.conditions(),
-    ).subquery("stays")
+            .order_by(StageChange.stay_days)
+            .offset((count - 1) // 2)
+            .limit(1 if count % 2 else 2)
+            .subquery()
+        )
+        middles.append(select(literal(stage.value), func.avg(middle.c.days)))
+    if not middles:
+        return {}
+    return {Stage(stage): float(median) for stage, median in session.execute(union_all(*middles))}
 
 
 def funnel(
@@ -121,29 +134,26 @@ def funnel(
     )
     for stage, count in session.execute(flows):
         rows[stage].entered = count
+    # Ideas that left each stage, and the stays there that ended (a change ends a stay unless
+    # it is the idea's first), from one index.
     outflows = of_filtered_ideas(
-        select(StageChange.from_stage, func.count(func.distinct(StageChange.idea_id)))
+        select(
+            StageChange.from_stage,
+            func.count(func.distinct(StageChange.idea_id)),
+            func.count(StageChange.stay_days),
+        )
         .where(in_period, StageChange.from_stage.is_not(None))
         .group_by(StageChange.from_stage),
         StageChange.idea_id,
         conditions,
     )
-    for stage, count in session.execute(outflows):
+    for stage, count, stays in session.execute(outflows):
         rows[stage].left = count
+        rows[stage].stays = stays
 
-    # Median days of the stays that ended in the period.
-    stays = _history_with_ends(filters)
-    ended = (
-        select(stays.c.stage, days_between(stays.c.began, stays.c.ended).label("days"))
-        .where(stays.c.ended.is_not(None), stays.c.ended >= start, stays.c.ended < end)
-        .subquery("ended_stays")
-    )
-    dialect = session.get_bind().dialect.name
-    medians = median_by(ended.c.days, ended.c.stage, ended, dialect)
-    for stage, median, count in session.execute(medians):
-        row = rows[Stage(stage)]
-        row.median_days = round(float(median), 1)
-        row.stays = int(count)
+    stays = {stage: row.stays for stage, row in rows.items()}
+    for stage, median in _stay_medians(session, filters, conditions, stays).items():
+        rows[stage].median_days = round(median, 1)
 
     stalled_condition = stalled(now, filters.stalled_after_days, activity)
     for stage, count in session.execute(
