@@ -88,46 +88,78 @@ class Coverage:
     findings: list[CommonFinding]
 
 
+def _latest_run_ids(filters: IdeaFilters):
+    """The id of each draft's latest check run, of the drafts whose idea the filters keep.
+
+    The drafts and ideas are joined only when there is something to filter by: each run has
+    its draft, and reading 30,000 drafts' ideas for nothing was a fifth of the report."""
+    newest = select(func.max(CheckRun.id).label("run_id"), CheckRun.draft_id.label("draft_id"))
+    conditions = filters.conditions()
+    if conditions:
+        newest = (
+            newest.join(Draft, Draft.id == CheckRun.draft_id)
+            .join(ProjectIdea, ProjectIdea.id == Draft.idea_id)
+            .where(*conditions)
+        )
+    return newest.group_by(CheckRun.draft_id)
+
+
 def _latest_runs(filters: IdeaFilters):
-    """The latest check run of each draft whose idea the filters keep: (run, draft, idea)."""
-    newest = select(func.max(CheckRun.id)).group_by(CheckRun.draft_id)
+    """The latest check run of each draft whose idea the filters keep: (run, draft, idea, call)."""
+    newest = _latest_run_ids(filters).subquery("newest")
     return (
         select(
-            CheckRun.id.label("run_id"),
-            CheckRun.draft_id.label("draft_id"),
+            newest.c.run_id,
+            newest.c.draft_id,
             ProjectIdea.id.label("idea_id"),
             ProjectIdea.call_id.label("call_id"),
         )
-        .join(Draft, Draft.id == CheckRun.draft_id)
+        .join(Draft, Draft.id == newest.c.draft_id)
         .join(ProjectIdea, ProjectIdea.id == Draft.idea_id)
-        .where(CheckRun.id.in_(newest), *filters.conditions())
         .subquery("latest")
     )
 
 
-def _level_of(principle: str, draft_id: ColumnElement) -> ColumnElement:
-    """A principle's level for a draft: the team's latest judgement, else the checker's."""
-    judged = (
-        select(LevelOverride.level)
-        .where(LevelOverride.draft_id == draft_id, LevelOverride.principle == principle)
-        .order_by(LevelOverride.id.desc())
-        .limit(1)
-        .scalar_subquery()
+def _judged():
+    """Per draft, the team's latest judgement of each principle (NULL where there is none, or
+    where the latest hands the judgement back to the checker), one column per principle.
+
+    One grouped pass over the judgements instead of a lookup per draft and principle (five
+    index probes for each of 30,000 drafts at national scale)."""
+    latest = select(func.max(LevelOverride.id)).group_by(
+        LevelOverride.draft_id, LevelOverride.principle
     )
-    return func.coalesce(judged, CheckRun.levels[principle].as_string())
+    return (
+        select(
+            LevelOverride.draft_id,
+            *(
+                func.max(LevelOverride.level).filter(LevelOverride.principle == p).label(p)
+                for p in principle_keys()
+            ),
+        )
+        .where(LevelOverride.id.in_(latest))
+        .group_by(LevelOverride.draft_id)
+        .subquery("judged")
+    )
 
 
 def _levels(latest):
-    """One row per latest run: draft, idea, call and each principle's level as a column."""
+    """One row per latest run: draft, idea, call and each principle's level as a column; the
+    support team's latest judgement of a level wins over the checker's."""
+    judged = _judged()
     return (
         select(
             latest.c.draft_id,
             latest.c.idea_id,
             latest.c.call_id,
-            *(_level_of(p, latest.c.draft_id).label(p) for p in principle_keys()),
+            *(
+                func.coalesce(judged.c[p], CheckRun.levels[p].as_string()).label(p)
+                for p in principle_keys()
+            ),
         )
         .select_from(latest)
         .join(CheckRun, CheckRun.id == latest.c.run_id)
+        .outerjoin(judged, judged.c.draft_id == latest.c.draft_id)
         .cte("levels")
         # Work out each draft's levels once, not once per counted condition.
         .prefix_with("MATERIALIZED")
@@ -237,24 +269,39 @@ def _unchecked(session: Session, filters: IdeaFilters) -> int:
 def common_findings(
     session: Session, filters: IdeaFilters, limit: int = FINDINGS_LIMIT
 ) -> list[CommonFinding]:
-    """The findings that most drafts' latest checks share: what applicants miss most."""
-    latest = _latest_runs(filters)
-    drafts = func.count(func.distinct(latest.c.draft_id)).label("drafts")
-    query = (
+    """The findings that most drafts' latest checks share: what applicants miss most.
+
+    The findings are counted from their index alone (a draft has one latest run, so distinct
+    runs are distinct drafts), and only the `limit` kinds shown fetch an example's messages:
+    carrying every finding's messages through the grouping sorted 60 MB on disk at national
+    scale."""
+    runs = _latest_run_ids(filters).with_only_columns(func.max(CheckRun.id))
+    drafts = func.count(func.distinct(CheckFinding.check_run_id)).label("drafts")
+    top = (
         select(
             CheckFinding.rule_id,
             CheckFinding.principle,
             drafts,
             func.count().label("occurrences"),
-            func.min(CheckFinding.message_sv),
-            func.min(CheckFinding.message_en),
+            func.min(CheckFinding.id).label("example_id"),
         )
-        .select_from(latest)
-        .join(CheckFinding, CheckFinding.check_run_id == latest.c.run_id)
-        .where(CheckFinding.severity.in_(MISSING_SEVERITIES))
+        .where(CheckFinding.check_run_id.in_(runs), CheckFinding.severity.in_(MISSING_SEVERITIES))
         .group_by(CheckFinding.rule_id, CheckFinding.principle)
-        .order_by(drafts.desc(), CheckFinding.rule_id)
+        .order_by(drafts.desc(), CheckFinding.rule_id, CheckFinding.principle)
         .limit(limit)
+        .subquery("top")
+    )
+    query = (
+        select(
+            top.c.rule_id,
+            top.c.principle,
+            top.c.drafts,
+            top.c.occurrences,
+            CheckFinding.message_sv,
+            CheckFinding.message_en,
+        )
+        .join(CheckFinding, CheckFinding.id == top.c.example_id)
+        .order_by(top.c.drafts.desc(), top.c.rule_id, top.c.principle)
     )
     return [
         CommonFinding(rule_id, principle, n, occurrences, finding_label(rule_id, principle), ex)
