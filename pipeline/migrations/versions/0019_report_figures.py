@@ -13,6 +13,8 @@ each with the next before it could take a median. So:
   balance, participant and coverage reports add up, read from the index alone;
 * check_finding (check_run_id, severity, rule_id, principle, id), replacing (check_run_id,
   severity): the common findings counted without reading the findings' texts;
+* idea_partner (organisation_id, idea_id), replacing (organisation_id): partner roles per
+  kommun and organisation type counted from the index alone;
 * stage_change.stay_days: the days the idea spent in `from_stage`, ended by this change (NULL
   for an idea's first change), filled here from the history and kept by the database itself
   (a trigger on insert and on a change of created_at, on SQLite and PostgreSQL alike, so every
@@ -21,7 +23,8 @@ each with the next before it could take a median. So:
   middle instead of a sort; stage_change (created_at, idea_id, from_stage, to_stage) gains
   stay_days, so the period's flows and stays are counted from one index.
 
-Downgrading drops the column, triggers and indexes and restores the previous findings index.
+Downgrading drops the column, triggers and indexes and restores the previous findings and
+partner indexes.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ FIGURE_COLUMNS = [
     "id",
 ]
 FINDINGS = "ix_check_finding_run"
+PARTNERS = "ix_idea_partner_organisation_id"
 STAYS = "ix_stage_change_stays"
 CREATED = "ix_stage_change_created"
 CREATED_BEFORE = ["created_at", "idea_id", "from_stage", "to_stage"]
@@ -109,6 +113,8 @@ def upgrade() -> None:
     op.create_index(
         FINDINGS, "check_finding", ["check_run_id", "severity", "rule_id", "principle", "id"]
     )
+    op.drop_index(PARTNERS, table_name="idea_partner")
+    op.create_index(PARTNERS, "idea_partner", ["organisation_id", "idea_id"])
     with op.batch_alter_table("stage_change") as batch:
         batch.add_column(sa.Column("stay_days", sa.Float(), nullable=True))
     if dialect == "postgresql":
@@ -133,4 +139,6 @@ def downgrade() -> None:
         batch.drop_column("stay_days")
     op.drop_index(FINDINGS, table_name="check_finding")
     op.create_index(FINDINGS, "check_finding", ["check_run_id", "severity"])
+    op.drop_index(PARTNERS, table_name="idea_partner")
+    op.create_index(PARTNERS, "idea_partner", ["organisation_id"])
     op.drop_index(FIGURES, table_name="project_idea")
