@@ -17,7 +17,7 @@ from pipeline.models import (
     idea_municipality,
 )
 from pipeline.queries import require_team
-from pipeline.reports.common import ACTIVE_STAGES, ReportFilters, of_filtered_ideas
+from pipeline.reports.common import ACTIVE_STAGES, ReportFilters, figures, of_filtered_ideas
 from pipeline.stages import Stage
 
 
@@ -64,16 +64,13 @@ class Balance:
         return [r for r in self.municipalities if r.active == 0]
 
 
-def _money_columns() -> tuple:
-    """Sums of ESF funds: planned in active ideas, applied for once submitted, and granted."""
+def _money_columns(ideas=ProjectIdea) -> tuple:
+    """Sums of ESF funds: planned in active ideas, applied for once submitted, and granted;
+    over `ideas` (the ideas' table or a figures() CTE's columns)."""
     return (
-        func.coalesce(
-            func.sum(ProjectIdea.esf_share).filter(ProjectIdea.stage.in_(ACTIVE_STAGES)), 0
-        ),
-        func.coalesce(
-            func.sum(ProjectIdea.esf_share).filter(ProjectIdea.submitted_on.is_not(None)), 0
-        ),
-        func.coalesce(func.sum(ProjectIdea.esf_granted), 0),
+        func.coalesce(func.sum(ideas.esf_share).filter(ideas.stage.in_(ACTIVE_STAGES)), 0),
+        func.coalesce(func.sum(ideas.esf_share).filter(ideas.submitted_on.is_not(None)), 0),
+        func.coalesce(func.sum(ideas.esf_granted), 0),
     )
 
 
@@ -86,30 +83,30 @@ def balance(session: Session, actor: User, filters: ReportFilters) -> Balance:
     require_team(actor)
     conditions = filters.conditions()
 
+    ideas = figures(conditions)
     # Ideas per kommun (an idea counts in each of its kommuner) and stage, with funds.
     per_stage = (
         select(
             idea_municipality.c.municipality_id.label("municipality_id"),
-            ProjectIdea.stage.label("stage"),
-            func.count(ProjectIdea.id).label("ideas"),
+            ideas.c.stage.label("stage"),
+            func.count().label("ideas"),
             *(
                 c.label(n)
-                for c, n in zip(_money_columns(), ("planned", "applied", "granted"), strict=True)
+                for c, n in zip(
+                    _money_columns(ideas.c), ("planned", "applied", "granted"), strict=True
+                )
             ),
         )
-        .join(ProjectIdea, ProjectIdea.id == idea_municipality.c.idea_id)
-        .where(*conditions)
-        .group_by(idea_municipality.c.municipality_id, ProjectIdea.stage)
+        .select_from(ideas)
+        .join(idea_municipality, idea_municipality.c.idea_id == ideas.c.id)
+        .group_by(idea_municipality.c.municipality_id, ideas.c.stage)
         .subquery("per_stage")
     )
-    # Ideas led by, and partnered in by, organisations based in each kommun.
+    # Ideas led by (an idea has one lead), and partnered in by, organisations in each kommun.
     led = (
-        select(
-            Organisation.municipality_id.label("municipality_id"),
-            func.count(func.distinct(ProjectIdea.id)).label("n"),
-        )
-        .join(ProjectIdea, ProjectIdea.lead_organisation_id == Organisation.id)
-        .where(*conditions)
+        select(Organisation.municipality_id.label("municipality_id"), func.count().label("n"))
+        .select_from(ideas)
+        .join(Organisation, Organisation.id == ideas.c.lead_organisation_id)
         .group_by(Organisation.municipality_id)
         .subquery("led")
     )
@@ -163,11 +160,12 @@ def balance(session: Session, actor: User, filters: ReportFilters) -> Balance:
 def _org_types(session: Session, conditions: list) -> list[BalanceRow]:
     """Ideas led per organisation type and stage with funds, and partner roles per type."""
     rows = {t: BalanceRow(t.value, t.value) for t in OrgType}
+    ideas = figures(conditions)
     led = (
-        select(Organisation.type, ProjectIdea.stage, func.count(ProjectIdea.id), *_money_columns())
-        .join(ProjectIdea, ProjectIdea.lead_organisation_id == Organisation.id)
-        .where(*conditions)
-        .group_by(Organisation.type, ProjectIdea.stage)
+        select(Organisation.type, ideas.c.stage, func.count(), *_money_columns(ideas.c))
+        .select_from(ideas)
+        .join(Organisation, Organisation.id == ideas.c.lead_organisation_id)
+        .group_by(Organisation.type, ideas.c.stage)
     )
     for org_type, stage, ideas, planned, applied, granted in session.execute(led):
         row = rows[OrgType(org_type)]

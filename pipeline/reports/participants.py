@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from pipeline.models import Call, Municipality, ProjectIdea, User, idea_municipality
 from pipeline.queries import require_team
-from pipeline.reports.common import NOT_PLANNED_STAGES, ReportFilters
+from pipeline.reports.common import NOT_PLANNED_STAGES, ReportFilters, figures
 
 
 @dataclass
@@ -40,16 +40,18 @@ class Participants:
     filters: ReportFilters
 
 
-def _participant_sums() -> tuple:
+def _participant_sums(ideas=ProjectIdea) -> tuple:
+    """Ideas, women, men, total and ideas without figures, over `ideas` (the ideas' table or
+    a figures() CTE's columns)."""
     return (
-        func.count(ProjectIdea.id),
-        func.coalesce(func.sum(ProjectIdea.participants_women), 0),
-        func.coalesce(func.sum(ProjectIdea.participants_men), 0),
-        func.coalesce(func.sum(ProjectIdea.participants_total), 0),
-        func.count(ProjectIdea.id).filter(
-            ProjectIdea.participants_women.is_(None),
-            ProjectIdea.participants_men.is_(None),
-            ProjectIdea.participants_total.is_(None),
+        func.count(ideas.id),
+        func.coalesce(func.sum(ideas.participants_women), 0),
+        func.coalesce(func.sum(ideas.participants_men), 0),
+        func.coalesce(func.sum(ideas.participants_total), 0),
+        func.count(ideas.id).filter(
+            ideas.participants_women.is_(None),
+            ideas.participants_men.is_(None),
+            ideas.participants_total.is_(None),
         ),
     )
 
@@ -76,13 +78,14 @@ def participants(session: Session, actor: User, filters: ReportFilters) -> Parti
     if without[0]:
         calls.append(ParticipantRow("", "", *without))
 
+    ideas = figures(planned)
     per_kommun = (
         select(
             idea_municipality.c.municipality_id.label("municipality_id"),
-            *(c.label(n) for c, n in zip(_participant_sums(), "nwmtx", strict=True)),
+            *(c.label(n) for c, n in zip(_participant_sums(ideas.c), "nwmtx", strict=True)),
         )
-        .join(ProjectIdea, ProjectIdea.id == idea_municipality.c.idea_id)
-        .where(*planned)
+        .select_from(ideas)
+        .join(idea_municipality, idea_municipality.c.idea_id == ideas.c.id)
         .group_by(idea_municipality.c.municipality_id)
         .subquery("per_kommun")
     )
