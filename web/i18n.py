@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 
+from babel.numbers import format_decimal as babel_format_decimal
 from flask import Flask, g, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_translations
+from flask_babel import format_date, format_datetime, get_translations
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -36,6 +38,18 @@ def locale() -> str:
 def text(value: Text | None) -> str:
     """A domain Message (or Bilingual data) in the current language, with Flask-Babel's catalog."""
     return render(value, locale(), get_translations())
+
+
+@functools.lru_cache(maxsize=8192)
+def _decimal(value: int | float, locale_name: str, pattern: str | None = None) -> str:
+    """Babel's formatting of a number in a locale, remembered: a report table formats
+    thousands of mostly repeated figures, and each fresh formatting costs ~30 us."""
+    return babel_format_decimal(value, format=pattern, locale=locale_name)
+
+
+def format_decimal(value: int | float, format: str | None = None) -> str:  # noqa: A002
+    """flask_babel.format_decimal for the current request's locale, with the cache above."""
+    return _decimal(value, locale(), format)
 
 
 def sek(amount: int | None) -> str:

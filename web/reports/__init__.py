@@ -13,7 +13,9 @@ def _team(user) -> bool:
 def init_app(app: Flask) -> None:
     """Register the report pages and their menu entry."""
     from web.main import add_nav
+    from web.reports.tables import cell_text
     from web.reports.views import bp
 
     app.register_blueprint(bp)
+    app.jinja_env.filters["report_cell"] = cell_text
     add_nav("reports.index", lambda: _l("Rapporter"), _team)

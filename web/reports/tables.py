@@ -53,3 +53,23 @@ def cell_value(value: object, kind: str) -> object:
     if kind == DATE:
         return value.date() if isinstance(value, dt.datetime) else value
     return str(value)
+
+
+def cell_text(value: object, kind: str) -> str:
+    """The value as the HTML table shows it, in the reader's language ("–" when empty).
+
+    A filter rather than a template macro: a national report has ~8,000 cells, and a Jinja
+    macro call per cell was half the page's time."""
+    from web.i18n import date, number, sek
+
+    if value is None:
+        return "–"
+    if kind in (INT, DAYS):
+        return number(value)
+    if kind == SEK:
+        return sek(value)
+    if kind == PERCENT:
+        return f"{number(value)} %"
+    if kind == DATE:
+        return date(value.date() if isinstance(value, dt.datetime) else value)
+    return str(value)
