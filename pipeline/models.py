@@ -234,9 +234,7 @@ class IdeaPartner(Base):
     __tablename__ = "idea_partner"
     # An organisation's ideas, from the index alone: the reports count partner roles per
     # kommun and organisation type (migration 0019).
-    __table_args__ = (
-        Index("ix_idea_partner_organisation_id", "organisation_id", "idea_id"),
-    )
+    __table_args__ = (Index("ix_idea_partner_organisation_id", "organisation_id", "idea_id"),)
 
     idea_id: Mapped[int] = mapped_column(
         ForeignKey("project_idea.id", ondelete="CASCADE"), primary_key=True
