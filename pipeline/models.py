@@ -219,12 +219,10 @@ idea_municipality = Table(
     "idea_municipality",
     Base.metadata,
     Column("idea_id", ForeignKey("project_idea.id", ondelete="CASCADE"), primary_key=True),
-    Column(
-        "municipality_id",
-        ForeignKey("municipality.id", ondelete="CASCADE"),
-        primary_key=True,
-        index=True,
-    ),
+    Column("municipality_id", ForeignKey("municipality.id", ondelete="CASCADE"), primary_key=True),
+    # A kommun's ideas from the index alone: the kommun filter and the per-kommun reports
+    # (migration 0019).
+    Index("ix_idea_municipality_municipality_id", "municipality_id", "idea_id"),
 )
 
 

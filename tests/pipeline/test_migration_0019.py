@@ -18,6 +18,7 @@ INDEXES = {
     ("project_idea", "ix_project_idea_figures"),
     ("check_finding", "ix_check_finding_run"),
     ("idea_partner", "ix_idea_partner_organisation_id"),
+    ("idea_municipality", "ix_idea_municipality_municipality_id"),
     ("stage_change", "ix_stage_change_stays"),
     ("stage_change", "ix_stage_change_created"),
 }
@@ -86,6 +87,10 @@ def test_0019_fills_stays_keeps_them_and_downgrades(url):
                 "id",
             ],
             ("idea_partner", "ix_idea_partner_organisation_id"): ["organisation_id", "idea_id"],
+            ("idea_municipality", "ix_idea_municipality_municipality_id"): [
+                "municipality_id",
+                "idea_id",
+            ],
             ("stage_change", "ix_stage_change_stays"): ["from_stage", "stay_days", "created_at"],
             ("stage_change", "ix_stage_change_created"): [
                 "created_at",
@@ -134,6 +139,7 @@ def test_0019_fills_stays_keeps_them_and_downgrades(url):
             ("project_idea", "ix_project_idea_figures"): None,
             ("check_finding", "ix_check_finding_run"): ["check_run_id", "severity"],
             ("idea_partner", "ix_idea_partner_organisation_id"): ["organisation_id"],
+            ("idea_municipality", "ix_idea_municipality_municipality_id"): ["municipality_id"],
             ("stage_change", "ix_stage_change_stays"): None,
             ("stage_change", "ix_stage_change_created"): [
                 "created_at",

@@ -13,8 +13,9 @@ each with the next before it could take a median. So:
   balance, participant and coverage reports add up, read from the index alone;
 * check_finding (check_run_id, severity, rule_id, principle, id), replacing (check_run_id,
   severity): the common findings counted without reading the findings' texts;
-* idea_partner (organisation_id, idea_id), replacing (organisation_id): partner roles per
-  kommun and organisation type counted from the index alone;
+* idea_partner (organisation_id, idea_id) and idea_municipality (municipality_id, idea_id),
+  replacing the single-column indexes: partner roles per kommun and organisation type, a
+  kommun's ideas for the kommun filter and the per-kommun reports, from the index alone;
 * stage_change.stay_days: the days the idea spent in `from_stage`, ended by this change (NULL
   for an idea's first change), filled here from the history and kept by the database itself
   (a trigger on insert and on a change of created_at, on SQLite and PostgreSQL alike, so every
@@ -53,6 +54,7 @@ FIGURE_COLUMNS = [
 ]
 FINDINGS = "ix_check_finding_run"
 PARTNERS = "ix_idea_partner_organisation_id"
+KOMMUNER = "ix_idea_municipality_municipality_id"
 STAYS = "ix_stage_change_stays"
 CREATED = "ix_stage_change_created"
 CREATED_BEFORE = ["created_at", "idea_id", "from_stage", "to_stage"]
@@ -115,6 +117,8 @@ def upgrade() -> None:
     )
     op.drop_index(PARTNERS, table_name="idea_partner")
     op.create_index(PARTNERS, "idea_partner", ["organisation_id", "idea_id"])
+    op.drop_index(KOMMUNER, table_name="idea_municipality")
+    op.create_index(KOMMUNER, "idea_municipality", ["municipality_id", "idea_id"])
     with op.batch_alter_table("stage_change") as batch:
         batch.add_column(sa.Column("stay_days", sa.Float(), nullable=True))
     if dialect == "postgresql":
@@ -141,4 +145,6 @@ def downgrade() -> None:
     op.create_index(FINDINGS, "check_finding", ["check_run_id", "severity"])
     op.drop_index(PARTNERS, table_name="idea_partner")
     op.create_index(PARTNERS, "idea_partner", ["organisation_id"])
+    op.drop_index(KOMMUNER, table_name="idea_municipality")
+    op.create_index(KOMMUNER, "idea_municipality", ["municipality_id"])
     op.drop_index(FIGURES, table_name="project_idea")
