@@ -280,6 +280,7 @@ def clear_caches() -> None:
     load_principle.cache_clear()
     load_common.cache_clear()
     principle_keys.cache_clear()
+    available_principles.cache_clear()
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -293,8 +294,10 @@ def _read(name: str) -> dict[str, Any]:
         raise RulesError(f"principles/{name}.toml: malformed TOML: {exc}") from exc
 
 
+@functools.cache
 def available_principles() -> tuple[str, ...]:
-    """Return the keys of the principle files shipped with the package."""
+    """Return the keys of the principle files shipped with the package (cached; clear_caches
+    forgets it: a report asks whether a key is a principle for every finding it shows)."""
     folder = principles_folder()
     names = (p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
     return tuple(sorted(n for n in names if n != "common"))
