@@ -8,7 +8,7 @@ The portfolio is bench/national.py's (290 kommuner in 21 regions); `--ideas 1000
 Runs on a fresh SQLite file, and also on PostgreSQL (in a private schema that is dropped
 afterwards) when TEST_DATABASE_URL is set. Each page is fetched through the Flask test client,
 signed in as a support-team member; the median and the 95th percentile are printed per page,
-with the charts and the workbook downloads for reference. The target is p95 under 300 ms.
+with the charts and the workbook downloads for reference. The target is p95 under 500 ms.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from pipeline.models import (  # noqa: E402
     User,
 )
 
-TARGET_MS = 300
+TARGET_MS = 500  # issue 15: reports p95 under 500 ms at national scale
 PAGES = ["tratt", "regional-balans", "principer", "deltagare"]
 EXTRA = [
     "/rapporter/diagram/principer/principer.svg",
