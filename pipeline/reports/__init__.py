@@ -1,7 +1,8 @@
 """Portfolio reports for the support team: the funnel, the regional balance and participants.
 
-Every number comes from SQL aggregation (GROUP BY, window functions); Python only reshapes the
-aggregated rows, whose number is bounded by stages x kommuner x calls, never by ideas.
+Every number comes from SQL aggregation (GROUP BY over covering indexes; the funnel's medians
+walk an index of stay lengths the database keeps); Python only reshapes the aggregated rows,
+whose number is bounded by stages x kommuner x calls, never by ideas.
 """
 
 from pipeline.reports.balance import Balance, BalanceRow, balance
