@@ -245,6 +245,24 @@ class IdeaPartner(Base):
     organisation: Mapped[Organisation] = relationship()
 
 
+# The columns of an idea that the balance, participant and coverage reports add up, indexed
+# together so that they are read from the index alone: on SQLite they sit behind the texts'
+# overflow pages (migration 0019).
+IDEA_FIGURES = (
+    "stage",
+    "call_id",
+    "programme_area",
+    "lead_organisation_id",
+    "esf_share",
+    "esf_granted",
+    "submitted_on",
+    "participants_women",
+    "participants_men",
+    "participants_total",
+    "id",
+)
+
+
 class ProjectIdea(Base):
     """A local (or regional) project idea on its way to an ESF application."""
 
@@ -296,22 +314,7 @@ class ProjectIdea(Base):
         Index("ix_project_idea_created", "created_at", "id"),
         # The programme areas in use, for the filters (read with a loose index scan).
         Index("ix_project_idea_programme_area", "programme_area"),
-        # The figures the balance, participant and coverage reports add up, read from the
-        # index alone: on SQLite they sit behind the texts' overflow pages (migration 0019).
-        Index(
-            "ix_project_idea_figures",
-            "stage",
-            "call_id",
-            "programme_area",
-            "lead_organisation_id",
-            "esf_share",
-            "esf_granted",
-            "submitted_on",
-            "participants_women",
-            "participants_men",
-            "participants_total",
-            "id",
-        ),
+        Index("ix_project_idea_figures", *IDEA_FIGURES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

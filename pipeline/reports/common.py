@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import CTE, ColumnElement, Select, select
 
-from pipeline.models import ProjectIdea
+from pipeline.models import IDEA_FIGURES, ProjectIdea
 from pipeline.queries import IdeaFilters
 from pipeline.queries.stalled import (  # noqa: F401  (the reports' names for them)
     STALLABLE_STAGES,
@@ -35,24 +35,9 @@ def of_filtered_ideas(query: Select, idea_id: ColumnElement, conditions: list) -
     return query.join(ProjectIdea, ProjectIdea.id == idea_id).where(*conditions)
 
 
-# The columns of an idea that the reports add up (all in ix_project_idea_figures).
-FIGURE_COLUMNS = (
-    "id",
-    "stage",
-    "call_id",
-    "lead_organisation_id",
-    "esf_share",
-    "esf_granted",
-    "submitted_on",
-    "participants_women",
-    "participants_men",
-    "participants_total",
-)
-
-
 def figures(conditions: list, name: str = "figures") -> CTE:
-    """The figures of the ideas meeting `conditions`, read once per statement from the index
-    that holds them (ix_project_idea_figures) and kept apart from the joins that use them.
+    """The figures of the ideas meeting `conditions` (IDEA_FIGURES), read once per statement
+    from the index that holds them and kept apart from the joins that use them.
 
     Joined directly, the planners of SQLite in particular walk the joined table (an idea's
     kommuner, its lead organisation) and look up each idea's whole row, whose figures sit
@@ -60,7 +45,7 @@ def figures(conditions: list, name: str = "figures") -> CTE:
     MATERIALIZED keeps SQLite from folding the rows back into the join; PostgreSQL plans the
     join well by itself (a hash join over the index), and materialising there doubled it."""
     return (
-        select(*(getattr(ProjectIdea, c) for c in FIGURE_COLUMNS))
+        select(*(getattr(ProjectIdea, c) for c in IDEA_FIGURES))
         .where(*conditions)
         .cte(name)
         .prefix_with("MATERIALIZED", dialect="sqlite")
