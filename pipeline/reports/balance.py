@@ -74,10 +74,6 @@ def _money_columns(ideas=ProjectIdea) -> tuple:
     )
 
 
-def _labelled(columns: tuple, *names: str) -> list:
-    return [c.label(n) for c, n in zip(columns, names, strict=True)]
-
-
 def balance(session: Session, actor: User, filters: ReportFilters) -> Balance:
     """Every kommun of the region (also those with no ideas) and every organisation type."""
     require_team(actor)
