@@ -7,12 +7,15 @@ internal comments in their own column keeps scoping in SQL: only the team's quer
 
 * SQLite: an external-content FTS5 table `search_fts` over those columns, kept in step by
   triggers; matching with MATCH, ranking with bm25() and per-column weights.
-* PostgreSQL: two generated, GIN-indexed tsvectors with the `simple` configuration (the text is
+* PostgreSQL: two GIN-indexed tsvectors per idea with the `simple` configuration (the text is
   already lemmatised the same way as on SQLite, so a Swedish stemmer on top would only make the
-  two databases disagree): `doc_shared` (everything but the internal comments) and `doc_all`.
+  two databases disagree), each in a narrow table of its own kept by a trigger on
+  search_document: `search_shared` (everything but the internal comments) and `search_all`.
   Field weights are tsvector weights (title A, idea fields B, sections C, comments D). The
-  candidates for similar ideas are ranked in a narrow table of their own, `search_similar`
-  (each similarity vector's terms, stripped, GIN-indexed), kept by a trigger.
+  candidates for similar ideas are ranked in a third, `search_similar` (each similarity
+  vector's terms, stripped). Counting or ranking a common word reads every matching vector,
+  and read beside the texts they are made of (as generated columns of search_document once
+  were) that cost three times as much (migration 0020).
 
 `search_term` holds, for every term of the similarity vectors, how many documents hold it (the
 row '' holds the number of documents): the document frequencies of similar ideas, kept by the
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import (
     ColumnElement,
@@ -48,18 +52,19 @@ from pipeline.db import Base
 
 FTS_TABLE = "search_fts"
 SIMILAR_TABLE = "search_similar"  # PostgreSQL only
+SHARED_TABLE = "search_shared"  # PostgreSQL only: what everyone may search
+ALL_TABLE = "search_all"  # PostgreSQL only: the same and the team's internal comments
 # What the database holds beyond the models (FTS5 and its shadow tables; the generated
 # tsvectors and their indexes): schema comparisons leave these alone.
 DATABASE_ONLY = frozenset(
     {
         FTS_TABLE,
         *(f"{FTS_TABLE}_{suffix}" for suffix in ("data", "idx", "content", "docsize", "config")),
-        "doc_shared",
-        "doc_all",
-        "ix_search_document_doc_shared",
-        "ix_search_document_doc_all",
-        SIMILAR_TABLE,
-        "ix_search_similar_doc",
+        *(
+            name
+            for table_ in (SIMILAR_TABLE, SHARED_TABLE, ALL_TABLE)
+            for name in (table_, f"ix_{table_}_doc")
+        ),
     }
 )
 # Column weights: title, idea fields, sections, shared comments, internal comments.
@@ -223,21 +228,38 @@ def _match_sqlite(element: SearchMatch, compiler, **kw) -> str:
 @compiles(SearchMatch, "postgresql")
 def _match_postgresql(element: SearchMatch, compiler, **kw) -> str:
     query = bindparam("search_q", tsquery(element.terms), unique=True)
-    column = "doc_all" if element.internal else "doc_shared"
+    name = ALL_TABLE if element.internal else SHARED_TABLE
     return (
-        f"{compiler.process(element.idea_id, **kw)} IN (SELECT idea_id FROM search_document "
-        f"WHERE {column} @@ to_tsquery('simple'::regconfig, {compiler.process(query, **kw)}))"
+        f"{compiler.process(element.idea_id, **kw)} IN (SELECT idea_id FROM {name} "
+        f"WHERE doc @@ to_tsquery('simple'::regconfig, {compiler.process(query, **kw)}))"
     )
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """What a ranked search reads on one dialect: the full-text table (FTS5's on SQLite, the
+    audience's vectors on PostgreSQL), its idea id column, the match, and the rank."""
+
+    source: TableClause
+    idea_id: ColumnElement
+    where: ColumnElement[bool]
+    rank: ColumnElement
+    higher_better: bool
+
+    def ordering(self, rank: ColumnElement) -> list[ColumnElement]:
+        """Best first, ties by idea id (pages must not overlap)."""
+        return [rank.desc() if self.higher_better else rank.asc(), self.idea_id]
+
+    def score(self, value: object) -> float:
+        """The rank as a number where larger is better."""
+        return float(value) if self.higher_better else -float(value)
 
 
 def match_and_rank(
     dialect: str, terms: Sequence[str], *, internal: bool, any_term: bool = False
-) -> tuple[TableClause | None, ColumnElement[bool], ColumnElement, bool]:
-    """What a ranked search over `search_document` adds on `dialect`.
-
-    Returns (a table to join on `rowid = idea id`, or None; the WHERE clause; the rank
-    expression; whether a higher rank is better).
-    """
+) -> Ranked:
+    """The table, match and rank of a search for every term (or any) on `dialect`; the
+    internal comments are searched only for `internal`."""
     if dialect == "sqlite":
         fts = table(FTS_TABLE, column("rowid", Integer))
         name = literal_column(FTS_TABLE)
@@ -249,13 +271,16 @@ def match_and_rank(
                 unique=True,
             )
         )
-        return fts, where, func.bm25(name, *weights), False
-    vector = literal_column("search_document.doc_all" if internal else "search_document.doc_shared")
+        return Ranked(fts, fts.c.rowid, where, func.bm25(name, *weights), False)
+    vectors = table(
+        ALL_TABLE if internal else SHARED_TABLE, column("idea_id", Integer), column("doc")
+    )
     query = func.to_tsquery(
         literal_column("'simple'::regconfig"),
         bindparam("search_q", tsquery(terms, any_term=any_term), unique=True),
     )
-    return None, vector.op("@@")(query), func.ts_rank(vector, query), True
+    where = vectors.c.doc.op("@@")(query)
+    return Ranked(vectors, vectors.c.idea_id, where, func.ts_rank(vectors.c.doc, query), True)
 
 
 def closest_documents(dialect: str, terms: Sequence[str], limit: int | None) -> Select:
@@ -296,13 +321,9 @@ def closest_documents(dialect: str, terms: Sequence[str], limit: int | None) -> 
     )
 
 
-def joined(query: Select, fts: TableClause | None, idea_id: ColumnElement) -> Select:
-    """`query` (selecting from project_idea) joined to the search document and, on SQLite,
-    to the FTS5 table."""
-    query = query.join(SearchDocument, SearchDocument.idea_id == idea_id)
-    if fts is not None:
-        query = query.join(fts, fts.c.rowid == idea_id)
-    return query
+def joined(query: Select, ranked: Ranked, idea_id: ColumnElement) -> Select:
+    """`query` (selecting from project_idea) joined to the search's full-text table."""
+    return query.join(ranked.source, ranked.idea_id == idea_id)
 
 
 def document_frequencies(

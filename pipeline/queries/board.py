@@ -261,6 +261,7 @@ class Page:
     total: int
     number: int
     size: int
+    capped: bool = False  # there are more than `total` (a search counts up to a limit)
 
     @property
     def pages(self) -> int:

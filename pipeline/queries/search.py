@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -15,6 +15,7 @@ from pipeline.models import Municipality, ProjectIdea, User, idea_municipality
 from pipeline.queries.access import visible_to
 from pipeline.queries.board import IdeaFilters, Page, _card_options
 from pipeline.search import (
+    Ranked,
     SearchDocument,
     closest_documents,
     document_frequencies,
@@ -24,6 +25,7 @@ from pipeline.search import (
 )
 
 SEARCH_PAGE_SIZE = 20
+COUNT_LIMIT = 1000  # hits counted; beyond it the page says "more than"
 
 
 @dataclass
@@ -46,56 +48,55 @@ def search_ideas(
     """The ideas `actor` may see whose text holds every term, best first, one page of them.
 
     Internal comments are searched for the support team only; `filters` narrow as on the list.
+    The hits are counted up to `COUNT_LIMIT` (the page then says "more than"), so the pages
+    go as deep as that: counting every idea that holds a common word read all of them.
     """
     if not terms:
         return Page([], 0, 1, size)
     dialect = session.get_bind().dialect.name
-    internal = actor.is_team
-    fts, where, rank, higher_better = match_and_rank(dialect, terms, internal=internal)
+    ranked = match_and_rank(dialect, terms, internal=actor.is_team)
     plain = dataclasses.replace(filters or IdeaFilters(), text="", terms=())
     if actor.is_team and not plain.active:
-        return _search_index_only(session, fts, where, rank, higher_better, page, size)
-    conditions = [where, visible_to(actor), *plain.conditions()]
-    total = (
-        session.scalar(
-            joined(select(func.count()).select_from(ProjectIdea), fts, ProjectIdea.id).where(
-                *conditions
-            )
-        )
-        or 0
+        return _search_index_only(session, ranked, page, size)
+    conditions = [ranked.where, visible_to(actor), *plain.conditions()]
+    total, capped = _count(
+        session, joined(select(ProjectIdea.id), ranked, ProjectIdea.id).where(*conditions)
     )
-    pages = max(1, -(-total // size))
-    page = min(max(1, page), pages)
-    ranked = rank.label("rank")
+    page = min(max(1, page), max(1, -(-total // size)))
+    rank = ranked.rank.label("rank")
     rows = session.execute(
-        joined(select(ProjectIdea, ranked), fts, ProjectIdea.id)
+        joined(select(ProjectIdea, rank), ranked, ProjectIdea.id)
         .where(*conditions)
-        .order_by(ranked.desc() if higher_better else ranked.asc(), ProjectIdea.id)
+        .order_by(*ranked.ordering(rank))
         .limit(size)
         .offset((page - 1) * size)
         .options(*_card_options())
     ).all()
-    hits = [Hit(idea, float(r) if higher_better else -float(r)) for idea, r in rows]
-    return Page(hits, total, page, size)
+    hits = [Hit(idea, ranked.score(r)) for idea, r in rows]
+    return Page(hits, total, page, size, capped=capped)
 
 
-def _search_index_only(session, fts, where, rank, higher_better: bool, page: int, size: int):
-    """The team's unfiltered search: counted and ranked in the full-text index alone (the
+def _count(session: Session, matches: Select) -> tuple[int, bool]:
+    """How many rows `matches` has, up to COUNT_LIMIT; and whether there are more."""
+    bounded = matches.limit(COUNT_LIMIT + 1).subquery()
+    found = session.scalar(select(func.count()).select_from(bounded)) or 0
+    return min(found, COUNT_LIMIT), found > COUNT_LIMIT
+
+
+def _search_index_only(session: Session, ranked: Ranked, page: int, size: int) -> Page:
+    """The team's unfiltered search: counted and ranked in the full-text table alone (the
     team may see every idea), then one page of ideas loaded; joining every match to its idea
     first cost three times as much for a common word."""
-    if fts is not None:  # SQLite: the FTS5 table, its rowid is the idea's id
-        source, idea_id = fts, fts.c.rowid
-    else:  # PostgreSQL: the tsvectors of search_document
-        source, idea_id = SearchDocument.__table__, SearchDocument.idea_id
-    total = session.scalar(select(func.count()).select_from(source).where(where)) or 0
-    pages = max(1, -(-total // size))
-    page = min(max(1, page), pages)
-    ranked = rank.label("rank")
+    total, capped = _count(
+        session, select(ranked.idea_id).select_from(ranked.source).where(ranked.where)
+    )
+    page = min(max(1, page), max(1, -(-total // size)))
+    rank = ranked.rank.label("rank")
     found = session.execute(
-        select(idea_id.label("id"), ranked)
-        .select_from(source)
-        .where(where)
-        .order_by(ranked.desc() if higher_better else ranked.asc(), idea_id)
+        select(ranked.idea_id.label("id"), rank)
+        .select_from(ranked.source)
+        .where(ranked.where)
+        .order_by(*ranked.ordering(rank))
         .limit(size)
         .offset((page - 1) * size)
     ).all()
@@ -107,12 +108,8 @@ def _search_index_only(session, fts, where, rank, higher_better: bool, page: int
             .options(*_card_options())
         )
     }
-    hits = [
-        Hit(ideas[row.id], float(row.rank) if higher_better else -float(row.rank))
-        for row in found
-        if row.id in ideas
-    ]
-    return Page(hits, total, page, size)
+    hits = [Hit(ideas[row.id], ranked.score(row.rank)) for row in found if row.id in ideas]
+    return Page(hits, total, page, size, capped=capped)
 
 
 # --- similar ideas ------------------------------------------------------------------------
