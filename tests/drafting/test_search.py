@@ -142,6 +142,24 @@ def test_the_list_filters_and_pages_apply(session, people):
     assert [h.idea.id for h in team[0].items] == [h.idea.id for h in first.items]
 
 
+def test_the_hits_are_counted_up_to_a_limit_and_paged_that_deep(session, people, monkeypatch):
+    monkeypatch.setattr("pipeline.queries.search.COUNT_LIMIT", 4)
+    for n in range(7):
+        make_idea(session, people["owner"], title=f"Fiske {n}", summary="Fiske i älven.")
+    make_idea(session, people["owner"], title="Fiske och mer fiske", summary="Fiske, fiske.")
+    for actor in (people["owner"], people["support"]):  # filtered in SQL, and index-only
+        first = search_ideas(session, actor, query_terms("fiske"), size=3)
+        assert (first.total, first.capped, first.pages, len(first.items)) == (4, True, 2, 3)
+        assert first.items[0].idea.title == "Fiske och mer fiske"  # ranked over all eight
+        last = search_ideas(session, actor, query_terms("fiske"), size=3, page=5)
+        assert (last.number, len(last.items)) == (2, 3)  # the last counted page, full
+    exact = search_ideas(session, people["owner"], query_terms("älven"), size=3)
+    assert (exact.total, exact.capped) == (4, True)
+    monkeypatch.setattr("pipeline.queries.search.COUNT_LIMIT", 8)
+    exact = search_ideas(session, people["owner"], query_terms("fiske"), size=3)
+    assert (exact.total, exact.capped) == (8, False)
+
+
 def test_the_list_fritext_uses_the_search(session, people):
     make_idea(session, people["owner"], title="Unga i byn", summary="Ungdomarna får stöd.")
     filters = IdeaFilters(text="ungdomar", terms=tuple(query_terms("ungdomar")))

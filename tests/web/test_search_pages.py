@@ -69,6 +69,16 @@ def test_the_team_finds_every_idea_and_internal_comments(app, client, world):
     assert "search-hit" not in client.get("/sok?q=undersköterskor" + kommun).get_data(as_text=True)
 
 
+def test_a_count_past_the_limit_says_more_than(app, client, world, monkeypatch):
+    monkeypatch.setattr("pipeline.queries.search.COUNT_LIMIT", 1)
+    sign_in(app, client, world["support"])
+    html = client.get("/sok?q=undersköterskor").get_data(as_text=True)
+    assert "Fler än 1 idéer matchar «undersköterskor»" in html
+    client.post("/sprak", data={"locale": "en"})
+    html = client.get("/sok?q=undersköterskor").get_data(as_text=True)
+    assert "More than 1 ideas match “undersköterskor”" in html
+
+
 def municipality_id(app, name: str) -> int:
     with app.app_context():
         return municipality(db.session(), name).id
