@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, false, select, true, union
 from sqlalchemy.orm import Session, selectinload
 
 import pipeline.guards  # noqa: F401  (registers the table's guards)
@@ -17,13 +17,14 @@ def visible_to(actor: User) -> ColumnElement[bool]:
         return true()
     if actor.organisation_id is None:
         return false()
-    partner_of = select(IdeaPartner.idea_id).where(
+    # One list of ids, the led ideas and the partnered: written as "led OR partnered" the
+    # planner guessed half of all ideas matched and, at 100,000 ideas, read every idea to
+    # find an actor's few hundred (a search for a common word read all its matches).
+    led = select(ProjectIdea.id).where(ProjectIdea.lead_organisation_id == actor.organisation_id)
+    partnered = select(IdeaPartner.idea_id).where(
         IdeaPartner.organisation_id == actor.organisation_id
     )
-    return or_(
-        ProjectIdea.lead_organisation_id == actor.organisation_id,
-        ProjectIdea.id.in_(partner_of),
-    )
+    return ProjectIdea.id.in_(union(led, partnered))
 
 
 def ideas_for(actor: User) -> Select[tuple[ProjectIdea]]:
