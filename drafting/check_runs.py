@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from drafting.checker import CheckResult, check_sections
+from drafting.checker.rules import principle_keys
 from drafting.models import CheckRun, Draft
 from drafting.revisions import section_texts
 
@@ -72,8 +73,11 @@ def level_history(session: Session, draft: Draft) -> list[LevelChange]:
     )
     changes: list[LevelChange] = []
     previous: dict[str, str] = {}
+    order = {key: n for n, key in enumerate(principle_keys())}
     for number, levels in rows:
-        for principle, level in (levels or {}).items():
+        # In the principles' order: JSONB (PostgreSQL) keeps an object's keys in its own.
+        for principle in sorted(levels or {}, key=lambda k: (order.get(k, len(order)), k)):
+            level = levels[principle]
             if previous.get(principle) != level:
                 changes.append(LevelChange(principle, previous.get(principle), level, number))
                 previous[principle] = level

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pipeline.db import Base, UTCDateTime
@@ -138,8 +139,11 @@ class CheckRun(Base):
     draft_id: Mapped[int] = mapped_column(ForeignKey("draft.id", ondelete="CASCADE"))
     revision_number: Mapped[int] = mapped_column(Integer)
     template_key: Mapped[str] = mapped_column(String(40))
-    # {principle: level value}: the one copy of the levels.
-    levels: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # {principle: level value}: the one copy of the levels. JSONB on PostgreSQL: the coverage
+    # report reads five levels from each of 30,000 runs, and plain JSON is parsed per read.
+    levels: Mapped[dict[str, str]] = mapped_column(
+        JSON().with_variant(postgresql.JSONB(), "postgresql"), default=dict
+    )
     # The result without its levels and findings (see split_result).
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
