@@ -183,27 +183,36 @@ def board_columns(
     """
     require_team(actor)
     conditions = filters.conditions()
-    counts = dict(
-        session.execute(
-            select(ProjectIdea.stage, func.count()).where(*conditions).group_by(ProjectIdea.stage)
-        ).all()
-    )
     order = (ProjectIdea.stage_changed_at, ProjectIdea.id)
     if filters.terms:
-        # A full-text filter: the matches are numbered per stage in one pass (one match, where
-        # a branch per stage would run it once per column).
+        # A full-text filter: the matches are numbered and counted per stage in one pass, so
+        # the match runs once (a branch per stage, or a separate count, ran it again each).
+        window = {"partition_by": ProjectIdea.stage, "order_by": order}
         numbered = (
             select(
                 ProjectIdea.id,
-                func.row_number()
-                .over(partition_by=ProjectIdea.stage, order_by=order)
-                .label("position"),
+                ProjectIdea.stage,
+                func.row_number().over(**window).label("position"),
+                func.count().over(**window, rows=(None, None)).label("n"),
             )
             .where(*conditions)
             .subquery()
         )
-        firsts = select(numbered.c.id).where(numbered.c.position <= per_column)
+        found = session.execute(
+            select(numbered.c.id, numbered.c.stage, numbered.c.n).where(
+                numbered.c.position <= per_column
+            )
+        ).all()
+        counts = {Stage(stage): n for _id, stage, n in found}
+        firsts = [row.id for row in found] or [-1]
     else:
+        counts = dict(
+            session.execute(
+                select(ProjectIdea.stage, func.count())
+                .where(*conditions)
+                .group_by(ProjectIdea.stage)
+            ).all()
+        )
         # The first cards of each column: one LIMITed branch per stage, each walking the
         # (stage, stage_changed_at) index, glued into a single statement.
         firsts = union_all(
