@@ -54,8 +54,8 @@ FTS_TABLE = "search_fts"
 SIMILAR_TABLE = "search_similar"  # PostgreSQL only
 SHARED_TABLE = "search_shared"  # PostgreSQL only: what everyone may search
 ALL_TABLE = "search_all"  # PostgreSQL only: the same and the team's internal comments
-# What the database holds beyond the models (FTS5 and its shadow tables; the generated
-# tsvectors and their indexes): schema comparisons leave these alone.
+# What the database holds beyond the models (FTS5 and its shadow tables; PostgreSQL's
+# trigger-kept vector tables and their GIN indexes): schema comparisons leave these alone.
 DATABASE_ONLY = frozenset(
     {
         FTS_TABLE,
