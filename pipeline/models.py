@@ -443,8 +443,11 @@ class StageChange(Base):
             "to_stage",
             "stay_days",
         ),
-        # Each stage's stays in order of length: the funnel's medians walk to the middle.
-        Index("ix_stage_change_stays", "from_stage", "stay_days", "created_at"),
+        # Each stage's stays in order of length: the funnel's medians walk to the middle, and
+        # its ideas out are counted from the index alone.
+        Index("ix_stage_change_stays", "from_stage", "stay_days", "created_at", "idea_id"),
+        # Each stage's changes of a period in order: the funnel's ideas in.
+        Index("ix_stage_change_entered", "to_stage", "created_at", "idea_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
