@@ -283,10 +283,18 @@ class ProjectIdea(Base):
             name="period_ordered",
         ),
         CheckConstraint("regional_project_id IS NULL OR regional_project_id <> id", name="no_self"),
-        # Stage and both times: whether an idea has stalled, read from the index alone.
-        Index("ix_project_idea_stage_changed", "stage", "stage_changed_at", "updated_at"),
-        # The ideas edited longest ago (the stalled list's bound) and the list by last edit.
-        Index("ix_project_idea_updated", "updated_at", "stage", "stage_changed_at"),
+        # Stage and both times: whether an idea has stalled, read from the index alone (on
+        # PostgreSQL with the id, which SQLite's indexes hold as the rowid).
+        Index(
+            "ix_project_idea_stage_changed",
+            "stage",
+            "stage_changed_at",
+            "updated_at",
+            postgresql_include=["id"],
+        ),
+        # The list by last edit, in its order (updated_at, id), and the ideas edited longest
+        # ago (the stalled list's bound).
+        Index("ix_project_idea_updated", "updated_at", "id", "stage", "stage_changed_at"),
         # The few regional projects by title (the list's "gather" choices), not every idea.
         Index(
             "ix_project_idea_regional_title",
