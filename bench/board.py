@@ -10,7 +10,8 @@ Runs on a fresh SQLite file, and also on PostgreSQL (in a private schema that is
 afterwards) when TEST_DATABASE_URL is set. Pages are fetched through the Flask test client,
 signed in as a support-team member. For each page it prints the median, the 95th percentile,
 the ratio of the median to /healthz measured in the same run, and the number of SQL
-statements the page ran. The target is a board and list p95 under 150 ms.
+statements the page ran. Issue 15's targets: board and list p95 under 150 ms, the idea page
+(with its similar ideas) under 200 ms; the start page has none and is printed for reference.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ from pipeline.db import make_engine, normalise_url  # noqa: E402
 from pipeline.migrate import upgrade  # noqa: E402
 
 TARGET_MS = 150
+# Pages with another target: the idea page shows similar ideas (200 ms, as bench/search.py);
+# the start page has none in the issue.
+TARGETS = {"idea page": 200, "start page": None}
 
 
 def fill(url: str, count: int, drafts: int | None = None) -> int:
@@ -105,11 +109,20 @@ def run(label: str, url: str, count: int, runs: int) -> bool:
         client.get(path)
         results[name] = (statistics.median(times), p95(times), len(statements))
     base = results["/healthz"][0]
-    print(f"{'page':18} {'median ms':>10} {'p95 ms':>8} {'x healthz':>10} {'queries':>8}")
+    print(
+        f"{'page':18} {'median ms':>10} {'p95 ms':>8} {'x healthz':>10} {'queries':>8} "
+        f"{'target':>7}"
+    )
+    ok = True
     for name, (median, high, queries) in results.items():
-        print(f"{name:18} {median:10.1f} {high:8.1f} {median / base:10.1f} {queries:8d}")
-    ok = all(high < TARGET_MS for name, (_m, high, _q) in results.items() if name != "/healthz")
-    print(f"board and list p95 {'meet' if ok else 'MISS'} the {TARGET_MS} ms target")
+        target = None if name == "/healthz" else TARGETS.get(name, TARGET_MS)
+        verdict = "" if target is None else ("ok" if high < target else "MISS")
+        ok &= verdict != "MISS"
+        print(
+            f"{name:18} {median:10.1f} {high:8.1f} {median / base:10.1f} {queries:8d} "
+            f"{target or '-':>7} {verdict}"
+        )
+    print(f"board, list and idea page p95 {'meet' if ok else 'MISS'} their targets")
     engine.dispose()
     return ok
 
