@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -133,7 +134,10 @@ class CheckRun(Base):
     """
 
     __tablename__ = "check_run"
-    __table_args__ = (Index("ix_check_run_draft", "draft_id", "revision_number"),)
+    __table_args__ = (
+        Index("ix_check_run_draft", "draft_id", "revision_number"),
+        Index("ix_check_run_latest", "is_latest", "draft_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     draft_id: Mapped[int] = mapped_column(ForeignKey("draft.id", ondelete="CASCADE"))
@@ -147,6 +151,10 @@ class CheckRun(Base):
     # The result without its levels and findings (see split_result).
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The draft's latest run (its highest id). Kept by the database (migration 0024's
+    # triggers, after every insert and delete of a run), never written here: a new run's
+    # object holds the value from before the trigger ran, so read it after a refresh.
+    is_latest: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
     draft: Mapped[Draft] = relationship()
     finding_rows: Mapped[list[CheckFinding]] = relationship(
@@ -208,9 +216,19 @@ class CheckFinding(Base):
     """One finding of a check run: the one copy, as a row the portfolio counts in SQL."""
 
     __tablename__ = "check_finding"
-    # Covering: the common findings are counted from the index alone (migration 0019).
+    # Covering: a run's findings, and the latest runs' findings by kind (the coverage
+    # report's common findings), are read from the indexes alone (migrations 0019, 0024).
     __table_args__ = (
         Index("ix_check_finding_run", "check_run_id", "severity", "rule_id", "principle", "id"),
+        Index(
+            "ix_check_finding_latest",
+            "is_latest",
+            "rule_id",
+            "principle",
+            "check_run_id",
+            "severity",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -226,6 +244,8 @@ class CheckFinding(Base):
     span_end: Mapped[int | None] = mapped_column(Integer)
     evidence: Mapped[str] = mapped_column(Text, default="")
     source_url: Mapped[str | None] = mapped_column(Text)
+    # Its run's is_latest, kept by the database (migration 0024), never written here.
+    is_latest: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
     @classmethod
     def from_dict(cls, finding: dict[str, Any]) -> CheckFinding:
