@@ -44,24 +44,31 @@ def _insert(engine, **change) -> None:
         conn.execute(text(CHANGE), change)
 
 
+def history(engine, changes) -> None:
+    """Ideas 1 and 2, and their stage changes (id, idea, from_stage, to_stage, created_at)."""
+    with engine.begin() as conn:
+        for idea in (1, 2):
+            conn.execute(text(IDEA), {"id": idea, "title": f"Idé {idea}", "at": "2026-01-01"})
+    for id_, idea, from_stage, to_stage, at in changes:
+        _insert(engine, id=id_, idea=idea, from_stage=from_stage, to_stage=to_stage, at=at)
+
+
 def test_0019_fills_stays_keeps_them_and_downgrades(url):
     upgrade(url, "0018")
     engine = make_engine(url)
     try:
-        with engine.begin() as conn:
-            for idea in (1, 2):
-                conn.execute(text(IDEA), {"id": idea, "title": f"Idé {idea}", "at": "2026-01-01"})
-        history = [
-            (1, 1, None, "idea", "2026-01-01 00:00:00"),
-            (2, 1, "idea", "prestudy", "2026-01-11 12:00:00"),
-            (3, 2, None, "idea", "2026-01-05 00:00:00"),
-            (4, 1, "prestudy", "drafting", "2026-02-10 12:00:00"),
-            # Two changes in the same second: history order is (created_at, id).
-            (5, 2, "idea", "parked", "2026-01-06 00:00:00"),
-            (6, 2, "parked", "idea", "2026-01-06 00:00:00"),
-        ]
-        for id_, idea, from_stage, to_stage, at in history:
-            _insert(engine, id=id_, idea=idea, from_stage=from_stage, to_stage=to_stage, at=at)
+        history(
+            engine,
+            [
+                (1, 1, None, "idea", "2026-01-01 00:00:00"),
+                (2, 1, "idea", "prestudy", "2026-01-11 12:00:00"),
+                (3, 2, None, "idea", "2026-01-05 00:00:00"),
+                (4, 1, "prestudy", "drafting", "2026-02-10 12:00:00"),
+                # Two changes in the same second: history order is (created_at, id).
+                (5, 2, "idea", "parked", "2026-01-06 00:00:00"),
+                (6, 2, "parked", "idea", "2026-01-06 00:00:00"),
+            ],
+        )
         engine.dispose()
 
         upgrade(url, "0019")

@@ -7,8 +7,7 @@ from sqlalchemy import inspect, text
 
 from pipeline.db import make_engine
 from pipeline.migrate import downgrade, upgrade
-from tests.pipeline.test_migration_0016 import IDEA
-from tests.pipeline.test_migration_0019 import _insert
+from tests.pipeline.test_migration_0019 import history
 
 INDEXES = {
     "ix_stage_change_entered": ["to_stage", "created_at", "idea_id"],
@@ -30,19 +29,17 @@ def test_0022_adds_the_flow_indexes_and_drops_them_again(url):
     upgrade(url, "0021")
     engine = make_engine(url)
     try:
-        with engine.begin() as conn:
-            for idea in (1, 2):
-                conn.execute(text(IDEA), {"id": idea, "title": f"Idé {idea}", "at": "2026-01-01"})
-        history = [
-            (1, 1, None, "idea", "2026-01-01 00:00:00"),
-            (2, 1, "idea", "prestudy", "2026-01-11 12:00:00"),
-            (3, 2, None, "idea", "2026-01-05 00:00:00"),
-            (4, 2, "idea", "prestudy", "2026-01-06 00:00:00"),
-            (5, 2, "prestudy", "idea", "2026-01-07 00:00:00"),
-            (6, 2, "idea", "prestudy", "2026-01-08 00:00:00"),
-        ]
-        for id_, idea, from_stage, to_stage, at in history:
-            _insert(engine, id=id_, idea=idea, from_stage=from_stage, to_stage=to_stage, at=at)
+        history(
+            engine,
+            [
+                (1, 1, None, "idea", "2026-01-01 00:00:00"),
+                (2, 1, "idea", "prestudy", "2026-01-11 12:00:00"),
+                (3, 2, None, "idea", "2026-01-05 00:00:00"),
+                (4, 2, "idea", "prestudy", "2026-01-06 00:00:00"),
+                (5, 2, "prestudy", "idea", "2026-01-07 00:00:00"),
+                (6, 2, "idea", "prestudy", "2026-01-08 00:00:00"),
+            ],
+        )
         with engine.connect() as conn:
             before = conn.execute(text(FLOWS)).all()
         assert [tuple(row) for row in before] == [("idea", 2, 3), ("prestudy", 1, 1)]
