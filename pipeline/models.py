@@ -283,15 +283,10 @@ class ProjectIdea(Base):
             name="period_ordered",
         ),
         CheckConstraint("regional_project_id IS NULL OR regional_project_id <> id", name="no_self"),
-        # Stage and both times: whether an idea has stalled, read from the index alone (on
-        # PostgreSQL with the id, which SQLite's indexes hold as the rowid).
-        Index(
-            "ix_project_idea_stage_changed",
-            "stage",
-            "stage_changed_at",
-            "updated_at",
-            postgresql_include=["id"],
-        ),
+        # A board column's order (stage_changed_at, id) within its stage, and the last edit:
+        # the board's Fritext numbers its matches in this order without sorting them, and
+        # whether an idea has stalled is read from the index alone (migration 0025).
+        Index("ix_project_idea_stage_changed", "stage", "stage_changed_at", "id", "updated_at"),
         # The list by last edit, in its order (updated_at, id), and the ideas edited longest
         # ago (the stalled list's bound).
         Index("ix_project_idea_updated", "updated_at", "id", "stage", "stage_changed_at"),

@@ -218,9 +218,13 @@ class SearchMatch(ColumnElement[bool]):
 
 @compiles(SearchMatch, "sqlite")
 def _match_sqlite(element: SearchMatch, compiler, **kw) -> str:
+    """The unary plus keeps SQLite from looking each match up by id in project_idea, whose
+    rows hold their texts before the columns asked for (overflow pages read per match: 70 ms
+    for a common word's 55,000 ideas); it reads a covering index of the ideas instead, in the
+    order the query wants (the board's numbered columns: migration 0025), probing the match."""
     query = bindparam("search_q", fts5_query(element.terms, internal=element.internal), unique=True)
     return (
-        f"{compiler.process(element.idea_id, **kw)} IN (SELECT rowid FROM {FTS_TABLE} "
+        f"+{compiler.process(element.idea_id, **kw)} IN (SELECT rowid FROM {FTS_TABLE} "
         f"WHERE {FTS_TABLE} MATCH {compiler.process(query, **kw)})"
     )
 
