@@ -184,9 +184,13 @@ def board_columns(
     require_team(actor)
     conditions = filters.conditions()
     order = (ProjectIdea.stage_changed_at, ProjectIdea.id)
-    if filters.terms:
-        # A full-text filter: the matches are numbered and counted per stage in one pass, so
-        # the match runs once (a branch per stage, or a separate count, ran it again each).
+    if filters.terms and session.get_bind().dialect.name == "sqlite":
+        # A full-text filter on SQLite: the matches are numbered and counted per stage in one
+        # pass over the index in the board's order (migration 0025), so the FTS5 match runs
+        # once (a branch per stage ran it again in each). PostgreSQL takes the branches below:
+        # each walks its stage in order and probes the matches' vectors by id until its cards
+        # are found, where numbering every match sorted them all (a word in half the ideas:
+        # 250 ms a board, now 160).
         window = {"partition_by": ProjectIdea.stage, "order_by": order}
         numbered = (
             select(

@@ -3,6 +3,7 @@ ranking, highlighting and keeping the index current."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -15,10 +16,11 @@ from drafting.search.normalise import query_terms, terms
 from drafting.search.snippets import highlight, snippets_for
 from drafting.section_comments import add_section_comment
 from pipeline.models import Visibility
-from pipeline.queries import IdeaFilters, list_ideas
+from pipeline.queries import IdeaFilters, board_columns, list_ideas
 from pipeline.queries.search import search_ideas, similar_ideas, similar_to_idea
 from pipeline.search import SearchDocument, SearchTerm, term_counts
 from pipeline.services import add_comment
+from pipeline.stages import Stage
 from tests.factories import make_idea, municipality
 
 KEY = "bakgrund_problemanalys"
@@ -302,3 +304,38 @@ def test_similar_ideas_elsewhere_for_the_team_and_only_visible_for_an_actor(sess
             with _statements(session) as seen:
                 similar_ideas(session, actor, counts)
             assert len(seen) == expected, (actor.role, text, seen)
+
+
+def test_the_board_fritext_counts_and_orders_each_column(session, people):
+    """Both ways of filling the board's columns (SQLite numbers its matches in one pass,
+    PostgreSQL walks each stage): counts per stage, and the longest waiting first, ties by id."""
+    early, late = dt.datetime(2026, 1, 1, tzinfo=dt.UTC), dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+    placed = [
+        (Stage.IDEA, late, "Ungdomar i byn"),
+        (Stage.IDEA, early, "Ungdomsarbete"),
+        (Stage.IDEA, early, "Ungdomarna och skolan"),
+        (Stage.IDEA, early, "Skogsbruk"),  # no match, and waiting longest
+        (Stage.PRESTUDY, late, "En ungdom i taget"),
+        (Stage.PRESTUDY, late, "Renskötsel"),
+    ]
+    ideas = []
+    for stage, at, title in placed:
+        idea = make_idea(session, people["owner"], title=title, summary="Ett lokalt initiativ.")
+        idea.stage, idea.stage_changed_at = stage, at
+        ideas.append(idea)
+    session.flush()
+    filters = IdeaFilters(text="ungdomar", terms=tuple(query_terms("ungdomar")))
+    columns = {c.stage: c for c in board_columns(session, people["support"], filters, 2)}
+    assert (columns[Stage.IDEA].count, columns[Stage.PRESTUDY].count) == (3, 1)
+    assert [i.title for i in columns[Stage.IDEA].ideas] == [
+        "Ungdomsarbete",
+        "Ungdomarna och skolan",
+    ]
+    assert [i.title for i in columns[Stage.PRESTUDY].ideas] == ["En ungdom i taget"]
+    assert all(
+        c.count == 0 and not c.ideas
+        for s, c in columns.items()
+        if s not in (Stage.IDEA, Stage.PRESTUDY)
+    )
+    none = board_columns(session, people["support"], IdeaFilters(text="x", terms=("xyzzy",)))
+    assert all(c.count == 0 and not c.ideas for c in none)
