@@ -49,15 +49,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.expression import Select, TableClause, column, table
 
 from pipeline.db import Base
+from pipeline.tallies import DATABASE_ONLY as TALLIES
 
 FTS_TABLE = "search_fts"
 SIMILAR_TABLE = "search_similar"  # PostgreSQL only
 SHARED_TABLE = "search_shared"  # PostgreSQL only: what everyone may search
 ALL_TABLE = "search_all"  # PostgreSQL only: the same and the team's internal comments
 # What the database holds beyond the models (FTS5 and its shadow tables; PostgreSQL's
-# trigger-kept vector tables and their GIN indexes): schema comparisons leave these alone.
+# trigger-kept vector tables and their GIN indexes; the reports' trigger-kept tallies): schema
+# comparisons leave these alone.
 DATABASE_ONLY = frozenset(
     {
+        *TALLIES,
         FTS_TABLE,
         *(f"{FTS_TABLE}_{suffix}" for suffix in ("data", "idx", "content", "docsize", "config")),
         *(

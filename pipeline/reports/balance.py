@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Subquery, case, func, select
 from sqlalchemy.orm import Session
 
 from pipeline.models import (
@@ -19,6 +19,7 @@ from pipeline.models import (
 from pipeline.queries import require_team
 from pipeline.reports.common import ACTIVE_STAGES, ReportFilters, figures, of_filtered_ideas
 from pipeline.stages import Stage
+from pipeline.tallies import kommun_stage_tally
 
 
 @dataclass
@@ -74,14 +75,27 @@ def _money_columns(ideas=ProjectIdea) -> tuple:
     )
 
 
-def balance(session: Session, actor: User, filters: ReportFilters) -> Balance:
-    """Every kommun of the region (also those with no ideas) and every organisation type."""
-    require_team(actor)
-    conditions = filters.conditions()
-
-    ideas = figures(conditions)
-    # Ideas per kommun (an idea counts in each of its kommuner) and stage, with funds.
-    per_stage = (
+def _per_kommun_and_stage(conditions: list) -> Subquery:
+    """Ideas per kommun (an idea counts in each of its kommuner) and stage, with funds: for
+    the whole portfolio the database's own tally (pipeline/tallies.py), for filtered ideas
+    (few) added up from them."""
+    if not conditions:
+        tally = kommun_stage_tally.c
+        return (
+            select(
+                tally.municipality_id.label("municipality_id"),
+                tally.stage.label("stage"),
+                tally.ideas.label("ideas"),
+                # Planned: the shares of active ideas (the stage decides, in the caller's sum).
+                case((tally.stage.in_(ACTIVE_STAGES), tally.esf_share), else_=0).label("planned"),
+                tally.esf_applied.label("applied"),
+                tally.esf_granted.label("granted"),
+            )
+            .where(tally.ideas > 0)
+            .subquery("per_stage")
+        )
+    ideas = figures(conditions, "kommun_figures")
+    return (
         select(
             idea_municipality.c.municipality_id.label("municipality_id"),
             ideas.c.stage.label("stage"),
@@ -98,6 +112,15 @@ def balance(session: Session, actor: User, filters: ReportFilters) -> Balance:
         .group_by(idea_municipality.c.municipality_id, ideas.c.stage)
         .subquery("per_stage")
     )
+
+
+def balance(session: Session, actor: User, filters: ReportFilters) -> Balance:
+    """Every kommun of the region (also those with no ideas) and every organisation type."""
+    require_team(actor)
+    conditions = filters.conditions()
+
+    per_stage = _per_kommun_and_stage(conditions)
+    ideas = figures(conditions)
     # Ideas led by (an idea has one lead), and partnered in by, organisations in each kommun.
     led = (
         select(Organisation.municipality_id.label("municipality_id"), func.count().label("n"))

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from pipeline.errors import NotAllowed
@@ -23,6 +23,7 @@ from pipeline.models import (
     User,
 )
 from pipeline.reports import ReportFilters, balance, funnel, participants
+from pipeline.reports.balance import _per_kommun_and_stage
 from pipeline.stages import Stage
 
 S = Stage
@@ -386,3 +387,30 @@ def test_reports_are_for_the_support_team(session, world, report):
     session.add(admin)
     session.flush()
     assert run(admin) is not None
+
+
+def _per_kommun(session, conditions) -> set[tuple]:
+    rows = session.execute(select(_per_kommun_and_stage(conditions))).all()
+    return {tuple(r) for r in rows if r.ideas}
+
+
+def test_the_balance_tally_follows_every_edit(session, world):
+    """The whole portfolio's ideas per kommun and stage come from the database's tally; after
+    kommuner, stages and funds change and an idea goes, it still equals the ideas added up."""
+    assert _per_kommun(session, []) == _per_kommun(session, [true()]) != set()
+    ideas = session.scalars(select(ProjectIdea).order_by(ProjectIdea.id)).all()
+    first, second, third = ideas[0], ideas[1], ideas[2]
+    first.municipalities = [
+        session.get(Municipality, world.kommun["Sorsele"]),
+        *first.municipalities[1:],
+    ]
+    first.stage = S.PRESTUDY
+    second.budget_total, second.esf_share, second.esf_granted = 900_000, 450_000, 100_000
+    second.submitted_on = dt.date(2026, 3, 1)
+    session.delete(third)
+    session.flush()
+    assert _per_kommun(session, []) == _per_kommun(session, [true()])
+    sorsele = next(
+        r for r in balance(session, world.support, _filters()).municipalities if r.name == "Sorsele"
+    )
+    assert sorsele.per_stage == {S.PRESTUDY: 1}
