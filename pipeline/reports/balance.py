@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Subquery, case, func, select
+from sqlalchemy import CTE, Subquery, case, func, select
 from sqlalchemy.orm import Session
 
 from pipeline.models import (
@@ -75,10 +75,10 @@ def _money_columns(ideas=ProjectIdea) -> tuple:
     )
 
 
-def _per_kommun_and_stage(conditions: list) -> Subquery:
+def _per_kommun_and_stage(conditions: list, ideas: CTE) -> Subquery:
     """Ideas per kommun (an idea counts in each of its kommuner) and stage, with funds: for
-    the whole portfolio the database's own tally (pipeline/tallies.py), for filtered ideas
-    (few) added up from them."""
+    the whole portfolio the database's own tally (pipeline/tallies.py), for ideas filtered by
+    `conditions` (few) added up from their figures, `ideas`."""
     if not conditions:
         tally = kommun_stage_tally.c
         return (
@@ -94,7 +94,6 @@ def _per_kommun_and_stage(conditions: list) -> Subquery:
             .where(tally.ideas > 0)
             .subquery("per_stage")
         )
-    ideas = figures(conditions, "kommun_figures")
     return (
         select(
             idea_municipality.c.municipality_id.label("municipality_id"),
@@ -119,8 +118,8 @@ def balance(session: Session, actor: User, filters: ReportFilters) -> Balance:
     require_team(actor)
     conditions = filters.conditions()
 
-    per_stage = _per_kommun_and_stage(conditions)
     ideas = figures(conditions)
+    per_stage = _per_kommun_and_stage(conditions, ideas)
     # Ideas led by (an idea has one lead), and partnered in by, organisations in each kommun.
     led = (
         select(Organisation.municipality_id.label("municipality_id"), func.count().label("n"))

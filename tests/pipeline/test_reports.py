@@ -24,6 +24,7 @@ from pipeline.models import (
 )
 from pipeline.reports import ReportFilters, balance, funnel, participants
 from pipeline.reports.balance import _per_kommun_and_stage
+from pipeline.reports.common import figures
 from pipeline.stages import Stage
 
 S = Stage
@@ -390,7 +391,7 @@ def test_reports_are_for_the_support_team(session, world, report):
 
 
 def _per_kommun(session, conditions) -> set[tuple]:
-    rows = session.execute(select(_per_kommun_and_stage(conditions))).all()
+    rows = session.execute(select(_per_kommun_and_stage(conditions, figures(conditions)))).all()
     return {tuple(r) for r in rows if r.ideas}
 
 

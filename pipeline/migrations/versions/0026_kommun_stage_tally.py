@@ -39,14 +39,15 @@ CREATE = (
 )
 
 
-def _figures(idea: str, sign: str = "") -> str:
+def _figures(idea: str, sign: str = "") -> tuple[str, ...]:
     """An idea's contribution (`idea` is its row): one idea, its share, share if submitted,
     grant; negated with `sign` '-'."""
     return (
-        f"{sign}1, {sign}coalesce({idea}.esf_share, 0), "
+        f"{sign}1",
+        f"{sign}coalesce({idea}.esf_share, 0)",
         f"{sign}(CASE WHEN {idea}.submitted_on IS NOT NULL "
-        f"THEN coalesce({idea}.esf_share, 0) ELSE 0 END), "
-        f"{sign}coalesce({idea}.esf_granted, 0)"
+        f"THEN coalesce({idea}.esf_share, 0) ELSE 0 END)",
+        f"{sign}coalesce({idea}.esf_granted, 0)",
     )
 
 
@@ -56,14 +57,25 @@ ADD_UP = " ON CONFLICT (municipality_id, stage) DO UPDATE SET " + ", ".join(
 )
 
 
-def _add(kommuner: str, idea: str, sign: str = "") -> str:
-    """Add (or with sign '-', take off) the figures of `idea` (a row of project_idea named
-    `idea` in the FROM) in each kommun of `kommuner` (a FROM and WHERE naming `im`)."""
+def _apply(*deltas: str) -> str:
+    """Add up `deltas` (selects of municipality_id, stage and the four figures) in the tally:
+    one statement, one row per kommun and stage, in key order, so that concurrent writers
+    lock the tally's rows in the same order (PostgreSQL)."""
+    rows = " UNION ALL ".join(deltas)
     return (
-        f"INSERT INTO {TABLE} (municipality_id, stage, ideas, esf_share, esf_applied, "
-        f"esf_granted) SELECT im.municipality_id, {idea}.stage, {_figures(idea, sign)} "
-        f"FROM {kommuner}{ADD_UP}"
+        f"INSERT INTO {TABLE} (municipality_id, stage, {', '.join(SUMS)}) "
+        f"SELECT municipality_id, stage, {', '.join(f'sum({c})' for c in SUMS)} "
+        f"FROM ({rows}) d WHERE true GROUP BY municipality_id, stage "
+        f"ORDER BY municipality_id, stage{ADD_UP}"
     )
+
+
+def _delta(kommun: str, idea: str, sign: str, source: str) -> str:
+    """A select of the figures of `idea` (a row: NEW, OLD or one named in `source`) in
+    `kommun`, negated for `sign` '-'."""
+    figures = _figures(idea, sign)
+    named = ", ".join(f"{value} AS {c}" for value, c in zip(figures, SUMS, strict=True))
+    return f"SELECT {kommun} AS municipality_id, {idea}.stage AS stage, {named} {source}"
 
 
 FILL = (
@@ -81,21 +93,21 @@ CHANGED = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in CHANGES.split(", "))
 def _statements(new: str, old: str) -> dict[str, list[str]]:
     """The triggers' statements; `new` and `old` name the NEW and OLD rows (records in
     PostgreSQL's functions: the same names)."""
+    kommuner = "FROM idea_municipality im WHERE im.idea_id = {}.id"
     return {
         "kommun_added": [
-            _add(f"(SELECT {new}.municipality_id AS municipality_id) im "
-                 f"JOIN project_idea p ON p.id = {new}.idea_id WHERE true", "p")
+            _apply(_delta(f"{new}.municipality_id", "p", "",
+                          f"FROM project_idea p WHERE p.id = {new}.idea_id"))
         ],
         "kommun_removed": [
-            _add(f"(SELECT {old}.municipality_id AS municipality_id) im "
-                 f"JOIN project_idea p ON p.id = {old}.idea_id WHERE true", "p", "-")
+            _apply(_delta(f"{old}.municipality_id", "p", "-",
+                          f"FROM project_idea p WHERE p.id = {old}.idea_id"))
         ],
         "idea_changed": [
-            _add(f"idea_municipality im, (SELECT {old}.stage AS stage, "
-                 f"{old}.esf_share AS esf_share, {old}.esf_granted AS esf_granted, "
-                 f"{old}.submitted_on AS submitted_on) o WHERE im.idea_id = {old}.id", "o", "-"),
-            _add(f"idea_municipality im, project_idea p WHERE im.idea_id = {new}.id "
-                 f"AND p.id = {new}.id", "p"),
+            _apply(
+                _delta("im.municipality_id", old, "-", kommuner.format(old)),
+                _delta("im.municipality_id", new, "", kommuner.format(new)),
+            )
         ],
         "idea_deleted": [f"DELETE FROM idea_municipality WHERE idea_id = {old}.id"],
     }  # fmt: skip
